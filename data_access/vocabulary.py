@@ -1,0 +1,36 @@
+"""Domain vocabulary shared by the simulator, the importer and the models."""
+
+from __future__ import annotations
+
+# Open stages in order; a deal leaves the last one as won, or any one as lost.
+STAGES: tuple[str, ...] = (
+    "qualification",
+    "needs_analysis",
+    "solution_demo",
+    "budget_approval",
+    "tender",
+    "negotiation",
+)
+DECISION_STAGE = "budget_approval"  # from here on the hospital decides: the "decision cycle"
+QUOTE_STAGE = "solution_demo"  # the price is quoted on entering this stage
+
+FORECAST_CATEGORY = {
+    "qualification": "pipeline",
+    "needs_analysis": "pipeline",
+    "solution_demo": "best_case",
+    "budget_approval": "best_case",
+    "tender": "commit",
+    "negotiation": "commit",
+    "won": "closed",
+    "lost": "omitted",
+}
+
+ACTIVITY_KINDS = ("call", "visit", "meeting", "demo", "competitor_quote")
+EXECUTIVE_ROLES = ("president", "finance")  # meeting one of these = executive sponsor met
+
+# Key-variable annotations a rep can tag on a deal (F7).
+ANNOTATION_KINDS = (
+    "key_person_changed",  # decision-chain key person changed
+    "cfo_left",  # customer CFO left
+    "domestic_clause",  # tender adds domestic-brand clause
+)

@@ -1,0 +1,41 @@
+"""The seeded simulator of the sample company, with the truth of the causes it planted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Engine, delete
+
+from data_access import schema
+from data_access.bulk import bulk_insert
+from data_access.migrate import upgrade
+from sample_data.simulator import simulate
+
+DEFAULT_DEALS = 40_000
+DEFAULT_SEED = 7
+
+
+def generate(
+    engine: Engine,
+    deals: int = DEFAULT_DEALS,
+    seed: int = DEFAULT_SEED,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, int]:
+    """Simulate the company and replace the database's contents with it, all or nothing.
+
+    Returns the row count per table. Model outputs from an earlier training are cleared too.
+    """
+    say = progress or (lambda _msg: None)
+    if deals < 500:
+        raise ValueError("--deals must be at least 500 (the sample needs deals in every region and quarter)")
+    say("simulating")
+    tables = simulate(deals, seed)
+    upgrade(engine)
+    counts = {}
+    with engine.begin() as conn:
+        for table in reversed(schema.metadata.sorted_tables):
+            conn.execute(delete(table))
+        for name, frame in tables.items():
+            say(f"writing {name}")
+            counts[name] = bulk_insert(conn, schema.metadata.tables[name], frame)
+    return counts
