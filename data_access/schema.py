@@ -14,7 +14,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
-    Float,
+    Double,
     Index,
     Integer,
     LargeBinary,
@@ -77,7 +77,7 @@ products = Table(
     Column("name_en", String(128), nullable=False),
     Column("name_zh", String(128), nullable=False),
     Column("line", String(64), nullable=False),
-    Column("list_price", Float, nullable=False),
+    Column("list_price", Double, nullable=False),
 )
 
 opportunities = Table(
@@ -87,8 +87,8 @@ opportunities = Table(
     Column("owner_rep_id", Integer, nullable=False),
     Column("account_id", Integer),
     Column("product_id", Integer),
-    Column("amount", Float, nullable=False),
-    Column("discount_pct", Float),
+    Column("amount", Double, nullable=False),
+    Column("discount_pct", Double),
     Column("created_date", Date, nullable=False),
     Column("expected_close_date", Date),
     Column("stage", String(32), nullable=False),
@@ -143,7 +143,7 @@ targets = Table(
     metadata,
     Column("team_id", Integer, nullable=False),
     Column("quarter", String(8), nullable=False),
-    Column("amount", Float, nullable=False),
+    Column("amount", Double, nullable=False),
 )
 
 snapshots = Table(
@@ -163,10 +163,10 @@ forecast_snapshots = Table(
     Column("team_id", Integer, nullable=False),
     Column("rep_id", Integer, nullable=False),
     Column("quarter", String(8), nullable=False),
-    Column("amount", Float, nullable=False),
-    Column("win_probability", Float, nullable=False),
-    Column("close_in_quarter_probability", Float, nullable=False),
-    Column("expected_amount", Float, nullable=False),
+    Column("amount", Double, nullable=False),
+    Column("win_probability", Double, nullable=False),
+    Column("close_in_quarter_probability", Double, nullable=False),
+    Column("expected_amount", Double, nullable=False),
 )
 
 shap_contributions = Table(
@@ -176,9 +176,9 @@ shap_contributions = Table(
     Column("opportunity_id", BigInteger, nullable=False),
     Column("rep_id", Integer, nullable=False),
     Column("feature", String(64), nullable=False),
-    Column("feature_value", Float),
+    Column("feature_value", Double),
     Column("feature_text", String(128)),
-    Column("contribution", Float, nullable=False),  # probability points, this deal
+    Column("contribution", Double, nullable=False),  # probability points, this deal
 )
 
 forecast_rollup = Table(
@@ -190,9 +190,9 @@ forecast_rollup = Table(
     Column("team_id", Integer, nullable=False),
     Column("rep_id", Integer, nullable=False),
     Column("open_deals", Integer, nullable=False),
-    Column("open_amount", Float, nullable=False),
-    Column("expected_amount", Float, nullable=False),
-    Column("won_amount", Float, nullable=False),  # won in the quarter before the snapshot
+    Column("open_amount", Double, nullable=False),
+    Column("expected_amount", Double, nullable=False),
+    Column("won_amount", Double, nullable=False),  # won in the quarter before the snapshot
 )
 
 driver_rollup = Table(
@@ -204,9 +204,9 @@ driver_rollup = Table(
     Column("team_id", Integer, nullable=False),
     Column("rep_id", Integer, nullable=False),
     Column("feature", String(64), nullable=False),
-    Column("contribution", Float, nullable=False),  # sum of amount x probability contribution
-    Column("amount", Float, nullable=False),
-    Column("value_sum", Float, nullable=False),
+    Column("contribution", Double, nullable=False),  # sum of amount x probability contribution
+    Column("amount", Double, nullable=False),
+    Column("value_sum", Double, nullable=False),
     Column("value_count", Integer, nullable=False),
 )
 
@@ -241,7 +241,7 @@ truth_cells = Table(
     Column("team_id", Integer),
     Column("rep_id", Integer),
     Column("quarter", String(8), nullable=False),
-    Column("effect_bookings", Float, nullable=False),  # realised bookings with minus without the cause
+    Column("effect_bookings", Double, nullable=False),  # realised bookings with minus without the cause
     Column("effect_detail", Text, nullable=False),
 )
 

@@ -1,0 +1,19 @@
+"""Presentation: chart builders, the app template and the UI string catalogue. Imports nothing of ours."""
+
+from layouts.charts import deal_bars, deviation_heatmap, driver_bars, shap_waterfall
+from layouts.strings import CATALOGUE, LANGUAGES, fmt_cny, t
+from layouts.template import app_template, nav_links, notification_error
+
+__all__ = [
+    "CATALOGUE",
+    "LANGUAGES",
+    "app_template",
+    "deal_bars",
+    "deviation_heatmap",
+    "driver_bars",
+    "fmt_cny",
+    "nav_links",
+    "notification_error",
+    "shap_waterfall",
+    "t",
+]

@@ -59,9 +59,9 @@ def upgrade() -> None:
         sa.Column("team_id", sa.Integer(), nullable=False),
         sa.Column("rep_id", sa.Integer(), nullable=False),
         sa.Column("feature", sa.String(length=64), nullable=False),
-        sa.Column("contribution", sa.Float(), nullable=False),
-        sa.Column("amount", sa.Float(), nullable=False),
-        sa.Column("value_sum", sa.Float(), nullable=False),
+        sa.Column("contribution", sa.Double(), nullable=False),
+        sa.Column("amount", sa.Double(), nullable=False),
+        sa.Column("value_sum", sa.Double(), nullable=False),
         sa.Column("value_count", sa.Integer(), nullable=False),
     )
     op.create_table(
@@ -72,9 +72,9 @@ def upgrade() -> None:
         sa.Column("team_id", sa.Integer(), nullable=False),
         sa.Column("rep_id", sa.Integer(), nullable=False),
         sa.Column("open_deals", sa.Integer(), nullable=False),
-        sa.Column("open_amount", sa.Float(), nullable=False),
-        sa.Column("expected_amount", sa.Float(), nullable=False),
-        sa.Column("won_amount", sa.Float(), nullable=False),
+        sa.Column("open_amount", sa.Double(), nullable=False),
+        sa.Column("expected_amount", sa.Double(), nullable=False),
+        sa.Column("won_amount", sa.Double(), nullable=False),
     )
     op.create_table(
         "forecast_snapshots",
@@ -84,10 +84,10 @@ def upgrade() -> None:
         sa.Column("team_id", sa.Integer(), nullable=False),
         sa.Column("rep_id", sa.Integer(), nullable=False),
         sa.Column("quarter", sa.String(length=8), nullable=False),
-        sa.Column("amount", sa.Float(), nullable=False),
-        sa.Column("win_probability", sa.Float(), nullable=False),
-        sa.Column("close_in_quarter_probability", sa.Float(), nullable=False),
-        sa.Column("expected_amount", sa.Float(), nullable=False),
+        sa.Column("amount", sa.Double(), nullable=False),
+        sa.Column("win_probability", sa.Double(), nullable=False),
+        sa.Column("close_in_quarter_probability", sa.Double(), nullable=False),
+        sa.Column("expected_amount", sa.Double(), nullable=False),
     )
     op.create_table(
         "models",
@@ -104,8 +104,8 @@ def upgrade() -> None:
         sa.Column("owner_rep_id", sa.Integer(), nullable=False),
         sa.Column("account_id", sa.Integer(), nullable=True),
         sa.Column("product_id", sa.Integer(), nullable=True),
-        sa.Column("amount", sa.Float(), nullable=False),
-        sa.Column("discount_pct", sa.Float(), nullable=True),
+        sa.Column("amount", sa.Double(), nullable=False),
+        sa.Column("discount_pct", sa.Double(), nullable=True),
         sa.Column("created_date", sa.Date(), nullable=False),
         sa.Column("expected_close_date", sa.Date(), nullable=True),
         sa.Column("stage", sa.String(length=32), nullable=False),
@@ -127,7 +127,7 @@ def upgrade() -> None:
         sa.Column("name_en", sa.String(length=128), nullable=False),
         sa.Column("name_zh", sa.String(length=128), nullable=False),
         sa.Column("line", sa.String(length=64), nullable=False),
-        sa.Column("list_price", sa.Float(), nullable=False),
+        sa.Column("list_price", sa.Double(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
@@ -157,9 +157,9 @@ def upgrade() -> None:
         sa.Column("opportunity_id", sa.BigInteger(), nullable=False),
         sa.Column("rep_id", sa.Integer(), nullable=False),
         sa.Column("feature", sa.String(length=64), nullable=False),
-        sa.Column("feature_value", sa.Float(), nullable=True),
+        sa.Column("feature_value", sa.Double(), nullable=True),
         sa.Column("feature_text", sa.String(length=128), nullable=True),
-        sa.Column("contribution", sa.Float(), nullable=False),
+        sa.Column("contribution", sa.Double(), nullable=False),
     )
     op.create_table(
         "snapshots",
@@ -180,7 +180,7 @@ def upgrade() -> None:
         "targets",
         sa.Column("team_id", sa.Integer(), nullable=False),
         sa.Column("quarter", sa.String(length=8), nullable=False),
-        sa.Column("amount", sa.Float(), nullable=False),
+        sa.Column("amount", sa.Double(), nullable=False),
     )
     op.create_table(
         "teams",
@@ -211,7 +211,7 @@ def upgrade() -> None:
         sa.Column("team_id", sa.Integer(), nullable=True),
         sa.Column("rep_id", sa.Integer(), nullable=True),
         sa.Column("quarter", sa.String(length=8), nullable=False),
-        sa.Column("effect_bookings", sa.Float(), nullable=False),
+        sa.Column("effect_bookings", sa.Double(), nullable=False),
         sa.Column("effect_detail", sa.Text(), nullable=False),
     )
 

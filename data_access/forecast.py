@@ -1,0 +1,288 @@
+"""Forecast repository: deviation per drill cell, the drivers behind a cell, deals and their SHAP.
+
+Every function takes the viewer's scope and returns a small DataFrame of aggregates computed in the
+database from the per-rep roll-ups (``forecast_rollup``, ``driver_rollup``); only the deal level
+reads per-deal rows, and then only one rep's or one deal's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Engine, and_, func, select
+
+from data_access import schema as s
+from data_access.history import read_frame
+from data_access.scope import Scope
+
+LEVELS = ("region", "team", "rep", "deal")
+MODES = ("target", "change")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One heatmap cell: an entity at a drill level, in a quarter, seen at a snapshot month."""
+
+    level: str  # region | team | rep
+    key: int
+    quarter: str
+    month: int = 2
+
+
+def snapshot_calendar(engine: Engine) -> pd.DataFrame:
+    """Every stored snapshot: snapshot_date, quarter, month_of_quarter (sorted by date)."""
+    with engine.connect() as conn:
+        return read_frame(conn, select(s.snapshots).order_by(s.snapshots.c.snapshot_date))
+
+
+def snapshot_for(engine: Engine, quarter: str, month: int) -> date | None:
+    """The snapshot taken at ``month`` (1..3) of ``quarter``; the latest one in the quarter if that month is not reached yet."""
+    sn = s.snapshots
+    stmt = (
+        select(sn.c.snapshot_date)
+        .where(sn.c.quarter == quarter, sn.c.month_of_quarter <= month)
+        .order_by(sn.c.month_of_quarter.desc())
+        .limit(1)
+    )
+    with engine.connect() as conn:
+        return conn.execute(stmt).scalar()
+
+
+def _entity(level: str):
+    return {"region": s.regions, "team": s.teams, "rep": s.reps}[level]
+
+
+def _level_filter(table, region_id: int | None, team_id: int | None) -> list:
+    out = []
+    if region_id is not None:
+        out.append(table.c.region_id == region_id)
+    if team_id is not None:
+        out.append(table.c.team_id == team_id)
+    return out
+
+
+def _forecast_by_cell(
+    engine: Engine, scope: Scope, level: str, months: list[int], region_id, team_id
+) -> pd.DataFrame:
+    """Forecast (won so far + expected from open deals) and pipeline per entity, quarter and month."""
+    r, sn = s.forecast_rollup, s.snapshots
+    key = r.c[f"{level}_id"]
+    stmt = (
+        select(
+            key.label("key"),
+            r.c.quarter,
+            sn.c.month_of_quarter.label("month"),
+            func.sum(r.c.won_amount + r.c.expected_amount).label("forecast"),
+            func.sum(r.c.won_amount + r.c.open_amount).label("pipeline"),
+            func.sum(r.c.open_amount).label("open_amount"),
+        )
+        .join(sn, sn.c.snapshot_date == r.c.snapshot_date)
+        .where(sn.c.month_of_quarter.in_(months), *_level_filter(r, region_id, team_id), *scope.clauses(r))
+        .group_by(key, r.c.quarter, sn.c.month_of_quarter)
+    )
+    with engine.connect() as conn:
+        return read_frame(conn, stmt)
+
+
+def _targets(engine: Engine, level: str, region_id, team_id) -> pd.DataFrame:
+    """Targets per entity (region or team) and quarter; rep level gets the team's."""
+    tg, tm = s.targets, s.teams
+    group = tm.c.region_id if level == "region" else tg.c.team_id
+    stmt = select(group.label("key"), tg.c.quarter, func.sum(tg.c.amount).label("target")).join(
+        tm, tm.c.id == tg.c.team_id
+    )
+    if region_id is not None:
+        stmt = stmt.where(tm.c.region_id == region_id)
+    if team_id is not None:
+        stmt = stmt.where(tg.c.team_id == team_id)
+    with engine.connect() as conn:
+        return read_frame(conn, stmt.group_by(group, tg.c.quarter))
+
+
+def names(engine: Engine, level: str, keys: list[int] | None = None) -> pd.DataFrame:
+    """Display names (name_en, name_zh) of regions, teams or reps, indexed by id."""
+    table = _entity(level)
+    stmt = select(table.c.id, table.c.name_en, table.c.name_zh)
+    if keys is not None:
+        stmt = stmt.where(table.c.id.in_([int(k) for k in keys]))
+    with engine.connect() as conn:
+        return read_frame(conn, stmt.order_by(table.c.id)).set_index("id")
+
+
+def deviation_by_cell(
+    engine: Engine,
+    scope: Scope,
+    level: str = "region",
+    region_id: int | None = None,
+    team_id: int | None = None,
+    month: int = 2,
+    mode: str = "target",
+) -> pd.DataFrame:
+    """Forecast deviation per (entity, quarter) at a drill level.
+
+    mode "target": (forecast - target) / target, the forecast as of the snapshot at ``month`` of the
+    quarter (reps get their team's target pro rata to their pipeline). mode "change": change of the
+    forecast since the previous monthly snapshot of the same quarter (month 2 or 3).
+    Columns: key, name_en, name_zh, quarter, forecast, reference, deviation.
+    """
+    if level not in LEVELS[:3]:
+        raise ValueError(f"unknown drill level {level!r}")
+    if mode not in MODES:
+        raise ValueError(f"unknown deviation mode {mode!r}")
+    if mode == "change" and month == 1:
+        month = 2
+    months = [month - 1, month] if mode == "change" else [month]
+    f = _forecast_by_cell(engine, scope, level, months, region_id, team_id)
+    if f.empty:
+        return pd.DataFrame(
+            columns=["key", "name_en", "name_zh", "quarter", "forecast", "reference", "deviation"]
+        )
+    now = f[f.month == month].drop(columns="month")
+    if mode == "change":
+        prev = f[f.month == month - 1][["key", "quarter", "forecast"]].rename(
+            columns={"forecast": "reference"}
+        )
+        out = now.merge(prev, on=["key", "quarter"], how="inner")
+    elif level == "rep":
+        team_target = _targets(engine, "team", region_id, team_id)
+        team_pipe = now.groupby("quarter").pipeline.sum().rename("team_pipeline")
+        out = now.merge(team_target.groupby("quarter").target.sum().reset_index(), on="quarter").join(
+            team_pipe, on="quarter"
+        )
+        out["reference"] = out.target * out.pipeline / out.team_pipeline
+    else:
+        out = now.merge(
+            _targets(engine, level, region_id, team_id).rename(columns={"target": "reference"}),
+            on=["key", "quarter"],
+            how="inner",
+        )
+    out = out[out.reference > 0].copy()
+    out["deviation"] = out.forecast / out.reference - 1.0
+    labels = names(engine, level, sorted(out.key.unique()))
+    out = out.join(labels, on="key")
+    return (
+        out[["key", "name_en", "name_zh", "quarter", "forecast", "reference", "deviation"]]
+        .sort_values(["key", "quarter"])
+        .reset_index(drop=True)
+    )
+
+
+def driver_sums(engine: Engine, scope: Scope, cell: Cell, snapshot: date | None = None) -> pd.DataFrame:
+    """Per feature: summed amount-weighted contribution, value sums and counts, and the open amount of one cell.
+
+    Columns: feature, contribution, value_sum, value_count, amount.
+    """
+    d, sn = s.driver_rollup, s.snapshots
+    stmt = select(
+        d.c.feature,
+        func.sum(d.c.contribution).label("contribution"),
+        func.sum(d.c.value_sum).label("value_sum"),
+        func.sum(d.c.value_count).label("value_count"),
+        func.sum(d.c.amount).label("amount"),
+    ).where(d.c[f"{cell.level}_id"] == cell.key, *scope.clauses(d))
+    if snapshot is None:
+        stmt = stmt.join(sn, sn.c.snapshot_date == d.c.snapshot_date).where(
+            sn.c.quarter == cell.quarter, sn.c.month_of_quarter == cell.month
+        )
+    else:
+        stmt = stmt.where(d.c.snapshot_date == snapshot)
+    with engine.connect() as conn:
+        return read_frame(conn, stmt.group_by(d.c.feature).order_by(d.c.feature))
+
+
+def typical_driver_sums(engine: Engine, scope: Scope, cell: Cell) -> pd.DataFrame:
+    """The same sums for the cell's entity over every quarter, at the same month of the quarter.
+
+    This is the "typical cell" a deviation is explained against: the same region/team/rep, so its
+    structure (customer tiers, products, seniority) cancels out and what changed in this quarter stays.
+    """
+    d, sn = s.driver_rollup, s.snapshots
+    stmt = (
+        select(
+            d.c.feature,
+            func.sum(d.c.contribution).label("contribution"),
+            func.sum(d.c.value_sum).label("value_sum"),
+            func.sum(d.c.value_count).label("value_count"),
+            func.sum(d.c.amount).label("amount"),
+        )
+        .join(sn, sn.c.snapshot_date == d.c.snapshot_date)
+        .where(sn.c.month_of_quarter == cell.month, d.c[f"{cell.level}_id"] == cell.key, *scope.clauses(d))
+        .group_by(d.c.feature)
+        .order_by(d.c.feature)
+    )
+    with engine.connect() as conn:
+        return read_frame(conn, stmt)
+
+
+def open_deals(engine: Engine, scope: Scope, rep_id: int, snapshot: date) -> pd.DataFrame:
+    """The rep's open deals at a snapshot with their forecasts and the account/product names."""
+    fs, o, a, p = s.forecast_snapshots, s.opportunities, s.accounts, s.products
+    stmt = (
+        select(
+            fs.c.opportunity_id.label("deal_id"),
+            a.c.name_en.label("account_en"),
+            a.c.name_zh.label("account_zh"),
+            p.c.name_en.label("product_en"),
+            p.c.name_zh.label("product_zh"),
+            fs.c.amount,
+            fs.c.win_probability,
+            fs.c.close_in_quarter_probability,
+            fs.c.expected_amount,
+        )
+        .join(o, o.c.id == fs.c.opportunity_id)
+        .outerjoin(a, a.c.id == o.c.account_id)
+        .outerjoin(p, p.c.id == o.c.product_id)
+        .where(fs.c.rep_id == rep_id, fs.c.snapshot_date == snapshot, *scope.clauses(fs))
+        .order_by(fs.c.expected_amount.desc())
+    )
+    with engine.connect() as conn:
+        return read_frame(conn, stmt)
+
+
+def deal_contributions(engine: Engine, scope: Scope, deal_id: int, snapshot: date) -> pd.DataFrame:
+    """One deal's SHAP contributions (probability points) with its feature values, plus its forecast.
+
+    Columns: feature, feature_value, feature_text, contribution, close_in_quarter_probability.
+    """
+    sh, fs = s.shap_contributions, s.forecast_snapshots
+    stmt = (
+        select(
+            sh.c.feature,
+            sh.c.feature_value,
+            sh.c.feature_text,
+            sh.c.contribution,
+            fs.c.close_in_quarter_probability,
+        )
+        .join(fs, and_(fs.c.opportunity_id == sh.c.opportunity_id, fs.c.snapshot_date == sh.c.snapshot_date))
+        .where(sh.c.opportunity_id == deal_id, sh.c.snapshot_date == snapshot, *scope.clauses(fs))
+    )
+    with engine.connect() as conn:
+        return read_frame(conn, stmt)
+
+
+def hierarchy_of(engine: Engine, level: str, key: int) -> dict[str, int]:
+    """The ids above an entity: for a rep {region_id, team_id, rep_id}, etc."""
+    r, t = s.reps, s.teams
+    if level == "region":
+        return {"region_id": key}
+    if level == "team":
+        stmt = select(t.c.region_id, t.c.id.label("team_id")).where(t.c.id == key)
+    else:
+        stmt = (
+            select(t.c.region_id, r.c.team_id, r.c.id.label("rep_id"))
+            .join(t, t.c.id == r.c.team_id)
+            .where(r.c.id == key)
+        )
+    with engine.connect() as conn:
+        row = conn.execute(stmt).mappings().first()
+    return dict(row) if row else {}
+
+
+def quarters(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        return [
+            q
+            for (q,) in conn.execute(select(s.snapshots.c.quarter).distinct().order_by(s.snapshots.c.quarter))
+        ]

@@ -1,0 +1,75 @@
+"""Roll-up of SHAP to any drill cell: which drivers moved this number, by how much, in plain words."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from explain.labels import cell_label, deal_label
+
+
+def cell_drivers(
+    cell: pd.DataFrame, reference: pd.DataFrame, lang: str = "en", scale_to_cell: bool = True, top: int = 8
+) -> pd.DataFrame:
+    """Drivers of a cell against a reference (the typical cell, or the same cell one snapshot earlier).
+
+    Both frames: feature, contribution (sum of amount x probability points), value_sum, value_count,
+    amount. A driver's score is the cell's contribution minus the reference's, the reference scaled to
+    the cell's open amount when ``scale_to_cell`` (typical-cell comparison). Returns the ``top``
+    drivers by |score|: feature, label, contribution (CNY), cell_mean, reference_mean.
+    """
+    if cell.empty:
+        return pd.DataFrame(columns=["feature", "label", "contribution", "cell_mean", "reference_mean"])
+    c = cell.set_index("feature")
+    r = reference.set_index("feature").reindex(c.index).fillna(0.0)
+    cell_amount = float(c.amount.iloc[0]) if len(c) else 0.0
+    ref_amount = float(r.amount.max()) if len(r) else 0.0
+    factor = cell_amount / ref_amount if scale_to_cell and ref_amount > 0 else 1.0
+    score = c.contribution - factor * r.contribution
+    cell_mean = c.value_sum / c.value_count.replace(0, np.nan)
+    ref_mean = r.value_sum / r.value_count.replace(0, np.nan)
+    out = pd.DataFrame(
+        {
+            "feature": c.index,
+            "contribution": score.to_numpy(),
+            "cell_mean": cell_mean.to_numpy(),
+            "reference_mean": ref_mean.to_numpy(),
+        }
+    )
+    out = (
+        out.reindex(out.contribution.abs().sort_values(ascending=False).index)
+        .head(top)
+        .reset_index(drop=True)
+    )
+    out.insert(
+        1,
+        "label",
+        [
+            cell_label(f, m - rm if pd.notna(m) and pd.notna(rm) else None, lang)
+            for f, m, rm in zip(out.feature, out.cell_mean, out.reference_mean, strict=True)
+        ],
+    )
+    return out
+
+
+def deal_waterfall(
+    contributions: pd.DataFrame, lang: str = "en", top: int = 10
+) -> tuple[pd.DataFrame, float, float]:
+    """A deal's SHAP waterfall: the ``top`` features by |contribution| (the rest summed), base and final probability."""
+    if contributions.empty:
+        return pd.DataFrame(columns=["feature", "label", "contribution"]), 0.0, 0.0
+    final = float(contributions.close_in_quarter_probability.iloc[0])
+    base = final - float(contributions.contribution.sum())
+    c = contributions.reindex(contributions.contribution.abs().sort_values(ascending=False).index)
+    head, rest = c.head(top), c.iloc[top:]
+    labels = [
+        deal_label(f, v if pd.notna(v) else None, t if isinstance(t, str) else None, lang)
+        for f, v, t in zip(head.feature, head.feature_value, head.feature_text, strict=True)
+    ]
+    out = pd.DataFrame(
+        {"feature": head.feature.to_numpy(), "label": labels, "contribution": head.contribution.to_numpy()}
+    )
+    if len(rest):
+        other = "other factors" if lang == "en" else "其他因素"
+        out.loc[len(out)] = ("other", f"{other} ({len(rest)})", float(rest.contribution.sum()))
+    return out, base, final

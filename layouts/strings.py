@@ -1,0 +1,109 @@
+"""The UI string catalogue (English and Simplified Chinese) and CNY formatting.
+
+Every user-visible word goes through :func:`t`, so a missing translation fails loudly in tests
+(``KeyError``) instead of showing a raw key to the user.
+"""
+
+from __future__ import annotations
+
+import math
+
+LANGUAGES: dict[str, str] = {"en": "English", "zh": "中文"}
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    "app_title": {"en": "Sales cockpit", "zh": "销售驾驶舱"},
+    "nav_forecast": {"en": "Forecast deviation", "zh": "预测偏差"},
+    "language": {"en": "Language", "zh": "语言"},
+    "mode": {"en": "Compare", "zh": "比较方式"},
+    "mode_target": {"en": "Forecast vs target", "zh": "预测 vs 目标"},
+    "mode_change": {"en": "Change since previous snapshot", "zh": "较上一快照的变化"},
+    "mode_help_target": {
+        "en": "Deviation = (won so far + expected from open pipeline − target) ÷ target, "
+        "as of the chosen snapshot in each quarter.",
+        "zh": "偏差 =(已赢单金额 + 在手商机预期金额 − 目标)÷ 目标,以每个季度所选快照时点计算。",
+    },
+    "mode_help_change": {
+        "en": "Deviation = change of the forecast since the previous monthly snapshot "
+        "÷ the previous forecast.",
+        "zh": "偏差 = 预测较上一月度快照的变化 ÷ 上一快照的预测。",
+    },
+    "snapshot_month": {"en": "Snapshot in quarter", "zh": "季度内快照时点"},
+    "month_1": {"en": "Start of quarter", "zh": "季度初"},
+    "month_2": {"en": "Start of month 2", "zh": "第二个月初"},
+    "month_3": {"en": "Start of month 3", "zh": "第三个月初"},
+    "level_region": {"en": "Region", "zh": "区域"},
+    "level_team": {"en": "Team", "zh": "团队"},
+    "level_rep": {"en": "Sales rep", "zh": "销售代表"},
+    "level_deal": {"en": "Deal", "zh": "商机"},
+    "all_regions": {"en": "All regions", "zh": "全部区域"},
+    "drivers_title": {"en": "Why this number moved", "zh": "数字变化的原因"},
+    "drivers_help": {
+        "en": "Contribution of each driver to the forecast, compared with a typical cell "
+        "at the same point of the quarter (CNY)",
+        "zh": "各驱动因素对预测的贡献,与季度内同一时点的典型单元格相比(人民币)",
+    },
+    "pipeline_volume": {"en": "Open pipeline vs target", "zh": "在手商机规模相对目标"},
+    "deal_waterfall_title": {
+        "en": "Why this deal's probability is what it is",
+        "zh": "这笔商机赢单概率的构成",
+    },
+    "base_rate": {"en": "Average deal", "zh": "平均商机"},
+    "this_deal": {"en": "This deal", "zh": "本商机"},
+    "other_factors": {"en": "Other factors", "zh": "其他因素"},
+    "deals_title": {"en": "Open deals of {rep} in {quarter}", "zh": "{rep} 在 {quarter} 的在手商机"},
+    "win_probability": {"en": "Win probability", "zh": "赢单概率"},
+    "close_in_quarter": {"en": "Closes in quarter", "zh": "本季度成交"},
+    "expected_amount": {"en": "Expected amount", "zh": "预期金额"},
+    "amount": {"en": "Amount", "zh": "金额"},
+    "contribution": {"en": "Contribution", "zh": "贡献"},
+    "forecast": {"en": "Forecast", "zh": "预测"},
+    "target": {"en": "Target", "zh": "目标"},
+    "reference": {"en": "Reference", "zh": "参照值"},
+    "deviation": {"en": "Deviation", "zh": "偏差"},
+    "quarter": {"en": "Quarter", "zh": "季度"},
+    "points": {"en": "pts", "zh": "个百分点"},
+    "loading": {"en": "Loading…", "zh": "加载中…"},
+    "no_data": {"en": "No data for this selection", "zh": "当前选择下没有数据"},
+    "error_bad_url": {
+        "en": "Ignored an invalid link parameter: {name}={value}",
+        "zh": "已忽略无效的链接参数:{name}={value}",
+    },
+    "click_hint": {"en": "Click a cell to drill down", "zh": "点击单元格查看下一层明细"},
+    "back": {"en": "Back", "zh": "返回"},
+    "deal": {"en": "Deal", "zh": "商机"},
+}
+
+
+def t(key: str, lang: str = "en", **fmt: object) -> str:
+    """The UI string ``key`` in ``lang`` (English when that language lacks it), formatted with ``fmt``.
+
+    Raises ``KeyError`` for an unknown key, so a missing string is caught by tests.
+    """
+    entry = CATALOGUE[key]
+    text = entry.get(lang) or entry["en"]
+    return text.format(**fmt) if fmt else text
+
+
+def _short(number: float) -> str:
+    """``12.3``, ``850``, ``2``: one decimal below 100, none above, no trailing ``.0``."""
+    text = f"{number:.0f}" if number >= 100 else f"{number:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def fmt_cny(value: float, lang: str = "en") -> str:
+    """A compact CNY amount: English ``¥12.3M``/``¥850K``; Chinese ``1230万元``/``85万元``/``1.2亿元``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    sign = "-" if value < 0 else ""
+    size = abs(float(value))
+    if lang == "zh":
+        # Thresholds sit half a rounding step below the unit, so 9999.6万 reads 1亿, not 10000万.
+        if size >= 0.99995e8:
+            return f"{sign}{_short(size / 1e8)}亿元"
+        if size >= 9999.5:
+            return f"{sign}{_short(size / 1e4)}万元"
+        return f"{sign}{size:.0f}元"
+    for unit, scale in (("B", 1e9), ("M", 1e6), ("K", 1e3)):
+        if size >= scale * 0.9995:
+            return f"{sign}¥{_short(size / scale)}{unit}"
+    return f"{sign}¥{size:.0f}"

@@ -1,0 +1,44 @@
+"""The app template (navigation in the sidebar, optional header widgets) and user-facing errors."""
+
+from __future__ import annotations
+
+import html
+
+import panel as pn
+
+
+def nav_links(nav: list[tuple[str, str]]) -> pn.pane.HTML:
+    """The (label, href) pairs as a vertical list of links; labels and hrefs are escaped."""
+    items = "".join(
+        f'<li><a href="{html.escape(href, quote=True)}">{html.escape(label)}</a></li>' for label, href in nav
+    )
+    return pn.pane.HTML(
+        f'<nav><ul style="list-style:none;padding-left:0;line-height:2">{items}</ul></nav>',
+        sizing_mode="stretch_width",
+    )
+
+
+def app_template(
+    title: str,
+    nav: list[tuple[str, str]],
+    main: object,
+    sidebar: list[object] | None = None,
+    header: list[object] | None = None,
+) -> pn.template.FastListTemplate:
+    """A FastListTemplate with ``nav`` links (and then ``sidebar`` objects) in the sidebar,
+    ``main`` in the main area and optional ``header`` objects (e.g. a language selector) in the header.
+    """
+    return pn.template.FastListTemplate(
+        title=title,
+        sidebar=[nav_links(nav), *(sidebar or [])],
+        main=[main],
+        header=list(header or []),
+        sidebar_width=260,
+    )
+
+
+def notification_error(message: str) -> None:
+    """Show ``message`` as an error notification when notifications are available, else do nothing."""
+    notifications = getattr(pn.state, "notifications", None)
+    if notifications is not None:
+        notifications.error(message)
