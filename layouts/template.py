@@ -24,11 +24,11 @@ def app_template(
     main: object,
     sidebar: list[object] | None = None,
     header: list[object] | None = None,
-) -> pn.template.FastListTemplate:
-    """A FastListTemplate with ``nav`` links (and then ``sidebar`` objects) in the sidebar,
+) -> pn.template.BootstrapTemplate:
+    """A BootstrapTemplate (no web fonts fetched: the app works offline) with ``nav`` links (and then ``sidebar`` objects) in the sidebar,
     ``main`` in the main area and optional ``header`` objects (e.g. a language selector) in the header.
     """
-    return pn.template.FastListTemplate(
+    return pn.template.BootstrapTemplate(
         title=title,
         sidebar=[nav_links(nav), *(sidebar or [])],
         main=[main],

@@ -1,0 +1,268 @@
+"""Forecast-deviation page: heatmap drill region -> team -> rep -> deal, with the drivers of each cell."""
+
+from __future__ import annotations
+
+import holoviews as hv
+import pandas as pd
+import panel as pn
+
+from data_access import forecast as fc
+from explain.drivers import cell_drivers, deal_waterfall
+from layouts import deal_bars, deviation_heatmap, driver_bars, fmt_cny, shap_waterfall, t
+from pages.base import CockpitPage
+from pages.state import URL_PARAMETERS
+
+TOP_DRIVERS = 8
+_ROWS_OF = {"region": "region", "team": "team", "rep": "rep", "deal": "rep"}  # heatmap rows at each level
+
+
+class ForecastPage(CockpitPage):
+    """Forecast deviation by region x quarter; click a cell to drill down and see why it moved."""
+
+    name_key = "nav_forecast"
+    slug = "forecast"
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        self._rows = pd.DataFrame()
+        self._deals = pd.DataFrame()
+        self._taps: list[hv.streams.Stream] = []
+        self._title = pn.pane.Markdown(margin=(0, 10))
+        self._crumbs = pn.Row(margin=(0, 5))
+        self._help = pn.pane.Markdown(styles={"color": "#555"}, margin=(0, 10))
+        self._mode = pn.widgets.RadioButtonGroup(value=self.state.mode, options=[], button_type="primary", button_style="outline")
+        self._month = pn.widgets.Select(value=self.state.month, options={}, width=200)
+        self._heatmap = pn.pane.HoloViews(sizing_mode="stretch_width", min_height=260)
+        self._hint = pn.pane.Markdown(styles={"color": "#777"}, margin=(0, 10))
+        self._summary = pn.pane.Markdown(margin=(0, 10))
+        self._drivers_help = pn.pane.Markdown(styles={"color": "#555"}, margin=(0, 10))
+        self._drivers_chart = pn.pane.HoloViews(sizing_mode="stretch_width", min_height=300)
+        self._drivers_text = pn.pane.Markdown(margin=(0, 10), css_classes=["drivers-text"])
+        self._deals_title = pn.pane.Markdown(margin=(0, 10))
+        self._deals_chart = pn.pane.HoloViews(sizing_mode="stretch_width", visible=False)
+        self._deal_summary = pn.pane.Markdown(margin=(0, 10))
+        self._waterfall = pn.pane.HoloViews(sizing_mode="stretch_width", visible=False)
+        self._mode.param.watch(lambda e: setattr(self.state, "mode", e.new), "value")
+        self._month.param.watch(lambda e: setattr(self.state, "month", e.new), "value")
+        self.state.param.watch(self._on_state, list(URL_PARAMETERS))
+        self._layout = pn.Column(
+            self._title,
+            self._crumbs,
+            pn.Row(self._mode, self._month),
+            self._help,
+            self._heatmap,
+            self._hint,
+            pn.Row(
+                pn.Column(self._summary, self._drivers_help, self._drivers_chart, self._drivers_text, sizing_mode="stretch_width"),
+                pn.Column(self._deals_title, self._deals_chart, self._deal_summary, self._waterfall, sizing_mode="stretch_width"),
+                sizing_mode="stretch_width",
+            ),
+            sizing_mode="stretch_width",
+        )
+        self._refresh()
+
+    def __panel__(self):
+        return self._layout
+
+    # -- state -> view ----------------------------------------------------------------------------
+    def _on_state(self, *_events) -> None:
+        self._refresh()
+
+    def _refresh(self) -> None:
+        busy = (self._heatmap, self._drivers_chart, self._deals_chart, self._waterfall)
+        for pane in busy:
+            pane.loading = True
+        try:
+            self._render_controls()
+            self._render_crumbs()
+            self._render_heatmap()
+            self._render_drivers()
+            self._render_deals()
+        finally:
+            for pane in busy:
+                pane.loading = False
+
+    def _render_controls(self) -> None:
+        lang, st = self.state.lang, self.state
+        self._title.object = f"## {t('nav_forecast', lang)}"
+        self._mode.options = {t("mode_target", lang): "target", t("mode_change", lang): "change"}
+        self._mode.value = st.mode
+        months = (1, 2, 3) if st.mode == "target" else (2, 3)
+        self._month.options = {t(f"month_{m}", lang): m for m in months}
+        self._month.name = t("snapshot_month", lang)
+        self._month.value = max(st.month, months[0])
+        self._help.object = t(f"mode_help_{st.mode}", lang)
+
+    def _name(self, level: str, key: int) -> str:
+        names = fc.names(self.engine, level, [key])
+        if key not in names.index:
+            return str(key)
+        return names.loc[key, f"name_{self.state.lang}"]
+
+    def _render_crumbs(self) -> None:
+        lang, st = self.state.lang, self.state
+        crumbs = [pn.widgets.Button(name=t("all_regions", lang), button_type="light", margin=(0, 2))]
+        crumbs[0].on_click(lambda _e: self.state.up_to(None))
+        for level in ("region", "team", "rep"):
+            key = getattr(st, level)
+            if key is None:
+                break
+            button = pn.widgets.Button(name=f"› {self._name(level, key)}", button_type="light", margin=(0, 2))
+            button.on_click(lambda _e, lv=level: self.state.up_to(lv))
+            crumbs.append(button)
+        if st.deal is not None:
+            crumbs.append(pn.widgets.Button(name=f"› {t('deal', lang)} #{st.deal}", button_type="light", disabled=True, margin=(0, 2)))
+        self._crumbs.objects = crumbs
+
+    def _render_heatmap(self) -> None:
+        st, lang = self.state, self.state.lang
+        rows = _ROWS_OF[st.level]
+        frame = fc.deviation_by_cell(self.engine, self.scope, rows, region_id=st.region, team_id=st.team, month=st.month, mode=st.mode)
+        self._rows = frame
+        plot_frame = frame.assign(label=frame[f"name_{lang}"])[["label", "quarter", "deviation", "forecast", "reference"]]
+        element = deviation_heatmap(plot_frame, lang=lang, row_title=t(f"level_{rows}", lang))
+        tap = hv.streams.Tap(source=element)
+        tap.param.watch(self._on_heatmap_tap, ["x", "y"])
+        self._taps = [tap]
+        self._heatmap.object = element
+        self._hint.object = t("click_hint", lang) if not frame.empty else t("no_data", lang)
+
+    def _selected_row(self) -> pd.Series | None:
+        st = self.state
+        if st.selected is None or st.quarter is None:
+            return None
+        level, key = st.selected
+        parent = fc.hierarchy_of(self.engine, level, key)
+        frame = fc.deviation_by_cell(
+            self.engine,
+            self.scope,
+            level,
+            region_id=parent.get("region_id") if level != "region" else None,
+            team_id=parent.get("team_id") if level == "rep" else None,
+            month=st.month,
+            mode=st.mode,
+        )
+        hit = frame[(frame.key == key) & (frame.quarter == st.quarter)]
+        return None if hit.empty else hit.iloc[0]
+
+    def _render_drivers(self) -> None:
+        st, lang = self.state, self.state.lang
+        row = self._selected_row()
+        if row is None:
+            self._summary.object = t("select_cell", lang)
+            self._drivers_help.object = ""
+            self._drivers_chart.object = driver_bars(pd.DataFrame(columns=["label", "contribution"]), lang=lang)
+            self._drivers_text.object = ""
+            return
+        level, key = st.selected
+        month = 2 if st.mode == "change" and st.month == 1 else st.month
+        cell = fc.Cell(level, key, st.quarter, month)
+        sums = fc.driver_sums(self.engine, self.scope, cell)
+        if st.mode == "change":
+            previous = fc.snapshot_for(self.engine, st.quarter, month - 1)
+            reference = fc.driver_sums(self.engine, self.scope, cell, snapshot=previous)
+            drivers = cell_drivers(sums, reference, lang=lang, scale_to_cell=False, top=10_000)
+            rest_key, ref_name = "pipeline_change", t("previous_forecast", lang)
+        else:
+            drivers = cell_drivers(sums, fc.typical_driver_sums(self.engine, self.scope, cell), lang=lang, top=10_000)
+            rest_key, ref_name = "pipeline_volume", t("target", lang)
+        gap = float(row.forecast - row.reference)
+        rest = gap - float(drivers.contribution.sum())
+        shown = pd.concat(
+            [drivers.head(TOP_DRIVERS)[["label", "contribution"]], pd.DataFrame({"label": [t(rest_key, lang)], "contribution": [rest]})],
+            ignore_index=True,
+        )
+        self._summary.object = "### " + t(
+            "cell_summary",
+            lang,
+            name=row[f"name_{lang}"],
+            quarter=st.quarter,
+            forecast=fmt_cny(row.forecast, lang),
+            reference_name=ref_name,
+            reference=fmt_cny(row.reference, lang),
+            deviation=f"{row.deviation:+.1%}",
+        )
+        self._drivers_help.object = f"**{t('drivers_title', lang)}** — " + t("drivers_help" if st.mode == "target" else "drivers_help_change", lang)
+        self._drivers_chart.object = driver_bars(shown, lang=lang)
+        self._drivers_text.object = "\n".join(f"{i}. {r.label}: {fmt_cny(r.contribution, lang)}" for i, r in enumerate(shown.itertuples(), start=1))
+
+    def _render_deals(self) -> None:
+        st, lang = self.state, self.state.lang
+        at_deals = st.rep is not None and st.quarter is not None
+        self._deals_chart.visible = at_deals
+        snapshot = fc.snapshot_for(self.engine, st.quarter, st.month) if at_deals else None
+        if not at_deals or snapshot is None:
+            self._deals_title.object = ""
+            self._deal_summary.object = ""
+            self._waterfall.visible = False
+            return
+        deals = fc.open_deals(self.engine, self.scope, st.rep, snapshot)
+        deals["label"] = [f"#{d} {a}" for d, a in zip(deals.deal_id, deals[f"account_{lang}"].fillna(""), strict=True)]
+        self._deals = deals
+        self._deals_title.object = "### " + t("deals_title", lang, rep=self._name("rep", st.rep), quarter=st.quarter)
+        element = deal_bars(deals[["label", "expected_amount", "win_probability"]].head(40), lang=lang)
+        tap = hv.streams.Tap(source=element)
+        tap.param.watch(self._on_deal_tap, ["y"])
+        self._taps.append(tap)
+        self._deals_chart.object = element
+        chosen = deals[deals.deal_id == st.deal] if st.deal is not None else deals.iloc[0:0]
+        self._waterfall.visible = not chosen.empty
+        if chosen.empty:
+            self._deal_summary.object = ""
+            return
+        d = chosen.iloc[0]
+        contributions = fc.deal_contributions(self.engine, self.scope, int(d.deal_id), snapshot)
+        steps, base, final = deal_waterfall(contributions, lang=lang)
+        self._deal_summary.object = "### " + t("deal_waterfall_title", lang) + "\n" + t(
+            "deal_summary",
+            lang,
+            account=d[f"account_{lang}"],
+            product=d[f"product_{lang}"],
+            amount=fmt_cny(d.amount, lang),
+            win=d.win_probability,
+            quarter_p=d.close_in_quarter_probability,
+        ) + "\n\n" + "\n".join(f"- {s.label}: {s.contribution * 100:+.1f} {t('points', lang)}" for s in steps.itertuples())
+        self._waterfall.object = shap_waterfall(steps[["label", "contribution"]], base, final, lang=lang)
+
+    # -- clicks -> state --------------------------------------------------------------------------
+    def _on_heatmap_tap(self, event) -> None:
+        stream = event.obj
+        if stream.x is None or stream.y is None or self._rows.empty:
+            return
+        level = _ROWS_OF[self.state.level]
+        hit = self._rows[(self._rows[f"name_{self.state.lang}"] == stream.y) & (self._rows.quarter == stream.x)]
+        if not hit.empty:
+            self.state.drill(level, int(hit.key.iloc[0]), str(stream.x))
+
+    def _on_deal_tap(self, event) -> None:
+        label = event.obj.y
+        hit = self._deals[self._deals.label == label] if not self._deals.empty else self._deals
+        if label is not None and not hit.empty:
+            self.state.deal = int(hit.deal_id.iloc[0])
+
+    # -- URL --------------------------------------------------------------------------------------
+    def validate_path(self, values: dict, problems: list[str]) -> None:
+        """The drill path must exist and be consistent: parents are derived from the deepest id given."""
+        lang = values.get("lang", self.state.lang)
+        for level in ("rep", "team", "region"):
+            if level in values:
+                parents = fc.hierarchy_of(self.engine, level, values[level])
+                if not parents:
+                    problems.append(t("error_not_found", lang, name=level, value=values[level]))
+                    for below in ("region", "team", "rep", "deal")[("region", "team", "rep").index(level) :]:
+                        values.pop(below, None)
+                    continue
+                values.update({k.removesuffix("_id"): v for k, v in parents.items()})
+                break
+        if "deal" in values and "rep" not in values:
+            values.pop("deal")
+        if "quarter" in values and values["quarter"] not in fc.quarters(self.engine):
+            problems.append(t("error_not_found", lang, name="quarter", value=values["quarter"]))
+            values.pop("quarter")
+        if "quarter" not in values:
+            for level in ("region", "team", "rep", "deal"):
+                values.pop(level, None)
+
+
+if pn.state.served:
+    ForecastPage.create_app().servable()
