@@ -7,13 +7,29 @@ import pandas as pd
 
 from explain.labels import cell_label, deal_label
 
+# Where the pipeline stands (stage, age, timing, size, customer and product mix) rather than a signal
+# about the deals: shown as one "stage mix and timing" driver so the signals that explain a change stand out.
+MIX_FEATURES = frozenset(
+    {
+        "stage_index",
+        "days_left_in_quarter",
+        "deal_age_days",
+        "days_to_expected_close",
+        "amount_log10",
+        "tier",
+        "product_line",
+    }
+)
+MIX = "pipeline_mix"
+MIX_LABEL = {"en": "pipeline stage mix and timing", "zh": "商机阶段结构与时间"}
+
 
 def cell_drivers(
     cell: pd.DataFrame, reference: pd.DataFrame, lang: str = "en", scale_to_cell: bool = True, top: int = 8
 ) -> pd.DataFrame:
     """Drivers of a cell against a reference (the typical cell, or the same cell one snapshot earlier).
 
-    Both frames: feature, contribution (sum of amount x probability points), value_sum, value_count,
+    Stage, timing and mix features are folded into one driver (``MIX``). Both frames: feature, contribution (sum of amount x probability points), value_sum, value_count,
     amount. A driver's score is the cell's contribution minus the reference's, the reference scaled to
     the cell's open amount when ``scale_to_cell`` (typical-cell comparison). Returns the ``top``
     drivers by |score|: feature, label, contribution (CNY), cell_mean, reference_mean.
@@ -36,6 +52,15 @@ def cell_drivers(
             "reference_mean": ref_mean.to_numpy(),
         }
     )
+    mix = out.feature.isin(MIX_FEATURES)
+    if mix.any():
+        folded = {
+            "feature": [MIX],
+            "contribution": [out.contribution[mix].sum()],
+            "cell_mean": [np.nan],
+            "reference_mean": [np.nan],
+        }
+        out = pd.concat([out[~mix], pd.DataFrame(folded)], ignore_index=True)
     out = (
         out.reindex(out.contribution.abs().sort_values(ascending=False).index)
         .head(top)
@@ -45,7 +70,9 @@ def cell_drivers(
         1,
         "label",
         [
-            cell_label(f, m - rm if pd.notna(m) and pd.notna(rm) else None, lang)
+            MIX_LABEL.get(lang, MIX_LABEL["en"])
+            if f == MIX
+            else cell_label(f, m - rm if pd.notna(m) and pd.notna(rm) else None, lang)
             for f, m, rm in zip(out.feature, out.cell_mean, out.reference_mean, strict=True)
         ],
     )
