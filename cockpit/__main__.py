@@ -1,0 +1,3 @@
+from cockpit.cli import app
+
+app(prog_name="cockpit")

@@ -1,0 +1,164 @@
+"""The ``cockpit`` command: generate the sample company, train the models, serve the app."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import SQLAlchemyError
+from tqdm import tqdm
+
+from cockpit import settings
+from data_access import schema
+from data_access.engine import (
+    DatabaseProblem,
+    check_reachable,
+    default_db_url,
+    get_engine,
+    has_schema,
+    require_data,
+    resolve_url,
+)
+
+app = typer.Typer(
+    help="A sales manager's cockpit: forecast deviation, drivers and what-if.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DB_HELP = "Database URL (default: $COCKPIT_DB or the embedded DuckDB file)."
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None)  # SQLAlchemy wraps the driver's error
+    text = str(orig if orig is not None else exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn expected failures into one ``error:`` line on stderr and exit status 1."""
+    try:
+        yield
+    except (DatabaseProblem, ValueError, SQLAlchemyError, OSError) as exc:
+        typer.echo(f"error: {_first_line(exc)}", err=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        typer.echo("error: interrupted", err=True)
+        raise typer.Exit(130) from None
+
+
+def _deal_count(engine: Engine) -> int:
+    if not has_schema(engine):
+        return 0
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(schema.opportunities)).scalar_one()
+
+
+def _scored(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(schema.forecast_rollup)).scalar_one() > 0
+
+
+def _generate(engine: Engine, deals: int, seed: int) -> None:
+    from sample_data import generate
+
+    with tqdm(desc="generating", unit="step", file=sys.stderr, leave=False) as bar:
+
+        def step(msg: str) -> None:
+            bar.set_description(msg)
+            bar.update(1)
+
+        generate(engine, deals=deals, seed=seed, progress=step)
+
+
+def _train(engine: Engine) -> None:
+    from explain.scoring import train_and_score
+
+    with tqdm(desc="training", total=1, unit="step", file=sys.stderr, leave=False) as bar:
+
+        def step(msg: str, i: int, n: int) -> None:
+            bar.set_description(msg, refresh=False)
+            bar.total = max(n, 1)
+            bar.n = i
+            bar.refresh()
+
+        train_and_score(engine, progress=step)
+
+
+def _engine(db: str | None) -> Engine:
+    engine = get_engine(resolve_url(db))
+    check_reachable(engine)
+    return engine
+
+
+def _check_deals(deals: int) -> None:
+    if deals < settings.MIN_DEALS:
+        raise ValueError(
+            f"--deals must be at least {settings.MIN_DEALS} (the sample needs deals in every region and quarter)"
+        )
+
+
+@app.command()
+def generate(
+    deals: int = typer.Option(settings.DEFAULT_DEALS, "--deals", help="Number of deals to simulate."),
+    seed: int = typer.Option(settings.DEFAULT_SEED, "--seed", help="Random seed (same seed, same company)."),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    train: bool = typer.Option(True, "--train/--no-train", help="Train and score after generating."),
+) -> None:
+    """Replace the database's contents with a simulated company, then train the forecast models."""
+    with _user_errors():
+        _check_deals(deals)
+        engine = _engine(db)
+        start = time.perf_counter()
+        _generate(engine, deals, seed)
+        if train:
+            _train(engine)
+        trained = "trained" if train else "not trained"
+        typer.echo(
+            f"generated {_deal_count(engine):,} deals (seed {seed}, {trained}) in "
+            f"{time.perf_counter() - start:.1f} s into {engine.url.render_as_string()}"
+        )
+
+
+@app.command()
+def train(db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """Train the forecast models on the database's deals and store forecasts and explanations."""
+    with _user_errors():
+        engine = _engine(db)
+        if _deal_count(engine) == 0:
+            raise DatabaseProblem(
+                f"database {engine.url.render_as_string()} has no deals: "
+                "run `cockpit generate` (or `cockpit import`) first"
+            )
+        start = time.perf_counter()
+        _train(engine)
+        typer.echo(f"trained on {_deal_count(engine):,} deals in {time.perf_counter() - start:.1f} s")
+
+
+@app.command()
+def serve(
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    port: int = typer.Option(settings.DEFAULT_PORT, "--port", min=0, max=65535),
+    address: str = typer.Option(settings.DEFAULT_ADDRESS, "--address"),
+    show: bool = typer.Option(True, "--show/--no-show", help="Open a browser tab."),
+) -> None:
+    """Serve the cockpit; on first run, fill the embedded database with the sample company."""
+    with _user_errors():
+        url = resolve_url(db)
+        engine = _engine(url)
+        if url == default_db_url():
+            if _deal_count(engine) == 0:
+                typer.echo("first run: generating the sample company (about a minute)", err=True)
+                _generate(engine, settings.DEFAULT_DEALS, settings.DEFAULT_SEED)
+            if not _scored(engine):
+                _train(engine)
+        require_data(engine)
+        from cockpit.app import serve as serve_app
+
+        serve_app(url, port, address, show)

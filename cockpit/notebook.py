@@ -1,0 +1,67 @@
+"""Notebook facade: the cockpit's numbers as DataFrames and its pages as objects, without a server.
+
+    import cockpit
+    c = cockpit.open()
+    c.deviation("team", region_id=2)
+    c.drivers("team", 4, "2026Q2")
+    c.page("forecast")
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+from typing import Any
+
+import pandas as pd
+
+from data_access import forecast
+from data_access.engine import get_engine, require_data, resolve_url
+from data_access.scope import FULL_ACCESS, Scope
+from explain.drivers import cell_drivers
+
+PAGES_GROUP = "cockpit.pages"
+
+
+class Cockpit:
+    """One database, seen with full access (or ``scope``)."""
+
+    def __init__(self, db_url: str | None = None, scope: Scope = FULL_ACCESS) -> None:
+        self.db_url = resolve_url(db_url)
+        self.engine = get_engine(self.db_url)
+        self.scope = scope
+        require_data(self.engine)
+
+    def __repr__(self) -> str:
+        return f"Cockpit({self.engine.url.render_as_string()!r})"
+
+    def deviation(
+        self,
+        level: str = "region",
+        region_id: int | None = None,
+        team_id: int | None = None,
+        month: int = 2,
+        mode: str = "target",
+    ) -> pd.DataFrame:
+        """Forecast deviation per (entity, quarter) at a drill level (see ``forecast.deviation_by_cell``)."""
+        return forecast.deviation_by_cell(self.engine, self.scope, level, region_id, team_id, month, mode)
+
+    def drivers(self, level: str, key: int, quarter: str, month: int = 2, lang: str = "en") -> pd.DataFrame:
+        """The drivers of one cell against the same entity's typical quarter."""
+        cell = forecast.Cell(level, int(key), quarter, month)
+        return cell_drivers(
+            forecast.driver_sums(self.engine, self.scope, cell),
+            forecast.typical_driver_sums(self.engine, self.scope, cell),
+            lang,
+        )
+
+    @staticmethod
+    def pages() -> dict[str, type]:
+        """Every registered page (built-in and plugins): name -> Viewer class."""
+        return {ep.name: ep.load() for ep in entry_points(group=PAGES_GROUP)}
+
+    def page(self, name: str, **params: Any) -> Any:
+        """An instance of the page ``name`` on this database, for display in a notebook cell."""
+        found = {ep.name: ep for ep in entry_points(group=PAGES_GROUP)}
+        if name not in found:
+            raise ValueError(f"no page named {name!r}; registered: {', '.join(sorted(found)) or 'none'}")
+        return found[name].load()(db_url=self.db_url, **params)
