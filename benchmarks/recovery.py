@@ -1,6 +1,6 @@
 """Planted-cause recovery: does the top driver of each truth cell name a feature the cause acts through?
 
-For each cell in truth_cells (observable causes) and snapshot months 2 and 3, the cell's drivers against
+For each cell in truth_cells (observable causes) and snapshot months 2 and 3 taken after the cause began, the cell's drivers against
 its typical quarter are computed; the top driver is the most negative contribution when the cause cut
 bookings (the most positive otherwise), among the signal drivers: the folded "pipeline stage mix and
 timing" bar is not a cause and is counted apart (``mix_bar_on_top``; ``strict_recovery`` counts a cell
@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from data_access import schema as s
 from data_access.engine import get_engine, require_data
-from data_access.forecast import Cell, driver_sums, typical_driver_sums
+from data_access.forecast import Cell, driver_sums, snapshot_for, typical_driver_sums
 from data_access.scope import FULL_ACCESS
 from explain.drivers import MIX, cell_drivers
 
@@ -31,7 +31,7 @@ MONTHS = (2, 3)
 
 def truth(engine) -> pd.DataFrame:
     c, tc = s.truth_causes, s.truth_cells
-    stmt = select(tc, c.c.code, c.c.features, c.c.observable).join(c, c.c.id == tc.c.cause_id)
+    stmt = select(tc, c.c.code, c.c.features, c.c.observable, c.c.start_date).join(c, c.c.id == tc.c.cause_id)
     with engine.connect() as conn:
         return pd.read_sql(stmt, conn)
 
@@ -101,6 +101,9 @@ def main() -> None:
                 continue
             features = set(row.features.split(","))
             for month in MONTHS:
+                snapshot = snapshot_for(engine, row.quarter, month)
+                if snapshot is None or snapshot <= pd.Timestamp(row.start_date).date():
+                    continue  # a snapshot taken before the cause began cannot show it
                 cell = Cell(row.level, key, row.quarter, month)
                 sums = driver_sums(engine, FULL_ACCESS, cell)
                 drivers = cell_drivers(sums, typical_driver_sums(engine, FULL_ACCESS, cell), top=len(sums))

@@ -1,10 +1,10 @@
 """Notebook facade: the cockpit's numbers as DataFrames and its pages as objects, without a server.
 
-    import cockpit
-    c = cockpit.open()
-    c.deviation("team", region_id=2)
-    c.drivers("team", 4, "2026Q2")
-    c.page("forecast")
+import cockpit
+c = cockpit.open()
+c.deviation("team", region_id=2)
+c.drivers("team", 4, "2026Q2")
+c.page("forecast")
 """
 
 from __future__ import annotations

@@ -169,19 +169,26 @@ def deviation_by_cell(
     )
 
 
-def driver_sums(engine: Engine, scope: Scope, cell: Cell, snapshot: date | None = None) -> pd.DataFrame:
-    """Per feature: summed amount-weighted contribution, value sums and counts, and the open amount of one cell.
-
-    Columns: feature, contribution, value_sum, value_count, amount.
-    """
-    d, sn = s.driver_rollup, s.snapshots
-    stmt = select(
+def _driver_sums_select():
+    d = s.driver_rollup
+    return select(
         d.c.feature,
+        d.c.stage_index,
         func.sum(d.c.contribution).label("contribution"),
         func.sum(d.c.value_sum).label("value_sum"),
         func.sum(d.c.value_count).label("value_count"),
         func.sum(d.c.amount).label("amount"),
-    ).where(d.c[f"{cell.level}_id"] == cell.key, *scope.clauses(d))
+    ).group_by(d.c.feature, d.c.stage_index)
+
+
+def driver_sums(engine: Engine, scope: Scope, cell: Cell, snapshot: date | None = None) -> pd.DataFrame:
+    """Per feature and deal stage: summed amount-weighted contribution, value sums and counts, open amount.
+
+    One cell at its snapshot (or at ``snapshot``). Columns: feature, stage_index, contribution,
+    value_sum, value_count, amount.
+    """
+    d, sn = s.driver_rollup, s.snapshots
+    stmt = _driver_sums_select().where(d.c[f"{cell.level}_id"] == cell.key, *scope.clauses(d))
     if snapshot is None:
         stmt = stmt.join(sn, sn.c.snapshot_date == d.c.snapshot_date).where(
             sn.c.quarter == cell.quarter, sn.c.month_of_quarter == cell.month
@@ -189,31 +196,28 @@ def driver_sums(engine: Engine, scope: Scope, cell: Cell, snapshot: date | None 
     else:
         stmt = stmt.where(d.c.snapshot_date == snapshot)
     with engine.connect() as conn:
-        return read_frame(conn, stmt.group_by(d.c.feature).order_by(d.c.feature))
+        return read_frame(conn, stmt.order_by(d.c.feature, d.c.stage_index))
 
 
 def typical_driver_sums(engine: Engine, scope: Scope, cell: Cell) -> pd.DataFrame:
-    """The same sums for the cell's entity over every quarter, at the same month of the quarter.
+    """The same sums for the cell's entity over its other quarters, at the same month of the quarter.
 
     This is the "typical cell" a deviation is explained against: the same region/team/rep, so its
     structure (customer tiers, products, seniority) cancels out and what changed in this quarter stays.
     """
     d, sn = s.driver_rollup, s.snapshots
     stmt = (
-        select(
-            d.c.feature,
-            func.sum(d.c.contribution).label("contribution"),
-            func.sum(d.c.value_sum).label("value_sum"),
-            func.sum(d.c.value_count).label("value_count"),
-            func.sum(d.c.amount).label("amount"),
-        )
+        _driver_sums_select()
         .join(sn, sn.c.snapshot_date == d.c.snapshot_date)
-        .where(sn.c.month_of_quarter == cell.month, d.c[f"{cell.level}_id"] == cell.key, *scope.clauses(d))
-        .group_by(d.c.feature)
-        .order_by(d.c.feature)
+        .where(
+            sn.c.month_of_quarter == cell.month,
+            sn.c.quarter != cell.quarter,
+            d.c[f"{cell.level}_id"] == cell.key,
+            *scope.clauses(d),
+        )
     )
     with engine.connect() as conn:
-        return read_frame(conn, stmt)
+        return read_frame(conn, stmt.order_by(d.c.feature, d.c.stage_index))
 
 
 def open_deals(engine: Engine, scope: Scope, rep_id: int, snapshot: date) -> pd.DataFrame:

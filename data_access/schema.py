@@ -204,6 +204,7 @@ driver_rollup = Table(
     Column("team_id", Integer, nullable=False),
     Column("rep_id", Integer, nullable=False),
     Column("feature", String(64), nullable=False),
+    Column("stage_index", Integer, nullable=False),  # deals' stage: explanations compare like with like
     Column("contribution", Double, nullable=False),  # sum of amount x probability contribution
     Column("amount", Double, nullable=False),
     Column("value_sum", Double, nullable=False),
@@ -229,6 +230,8 @@ truth_causes = Table(
     Column("name_zh", String(256), nullable=False),
     Column("features", String(256), nullable=False),  # comma-separated model features it acts through
     Column("observable", Boolean, nullable=False),  # False: leaves no trace in recorded fields
+    Column("start_date", Date, nullable=False),  # when the cause began acting
+    Column("end_date", Date, nullable=False),
     Column("description", Text, nullable=False),
 )
 

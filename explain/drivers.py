@@ -24,24 +24,43 @@ MIX = "pipeline_mix"
 MIX_LABEL = {"en": "pipeline stage mix and timing", "zh": "商机阶段结构与时间"}
 
 
+def _stage_amounts(frame: pd.DataFrame) -> pd.Series:
+    """Open amount per deal stage (every feature's rows carry the same amounts: read one feature's)."""
+    one = frame[frame.feature == frame.feature.iloc[0]]
+    return one.groupby("stage_index").amount.sum()
+
+
 def cell_drivers(
     cell: pd.DataFrame, reference: pd.DataFrame, lang: str = "en", scale_to_cell: bool = True, top: int = 8
 ) -> pd.DataFrame:
     """Drivers of a cell against a reference (the typical cell, or the same cell one snapshot earlier).
 
-    Stage, timing and mix features are folded into one driver (``MIX``). Both frames: feature, contribution (sum of amount x probability points), value_sum, value_count,
-    amount. A driver's score is the cell's contribution minus the reference's, the reference scaled to
-    the cell's open amount when ``scale_to_cell`` (typical-cell comparison). Returns the ``top``
-    drivers by |score|: feature, label, contribution (CNY), cell_mean, reference_mean.
+    Both frames: feature, stage_index, contribution (sum of amount x probability points), value_sum,
+    value_count, amount. With ``scale_to_cell`` (typical-cell comparison) a driver's score is the cell's
+    contribution minus what the typical quarter contributes per CNY at each deal stage, times the cell's
+    open amount at that stage: like is compared with like, so a pipeline that merely sits in other
+    stages moves no signal. Otherwise (previous snapshot) the score is the plain difference. Stage,
+    timing and mix features are folded into one driver (``MIX``). Returns the ``top`` drivers by
+    |score|: feature, label, contribution (CNY), cell_mean, reference_mean.
     """
     if cell.empty:
         return pd.DataFrame(columns=["feature", "label", "contribution", "cell_mean", "reference_mean"])
-    c = cell.set_index("feature")
-    r = reference.set_index("feature").reindex(c.index).fillna(0.0)
-    cell_amount = float(c.amount.iloc[0]) if len(c) else 0.0
-    ref_amount = float(r.amount.max()) if len(r) else 0.0
-    factor = cell_amount / ref_amount if scale_to_cell and ref_amount > 0 else 1.0
-    score = c.contribution - factor * r.contribution
+    sums = ["contribution", "value_sum", "value_count"]
+    c = cell.groupby("feature")[sums].sum()
+    r = reference.groupby("feature")[sums].sum().reindex(c.index).fillna(0.0)
+    if scale_to_cell and not reference.empty:
+        rate = reference.groupby(["feature", "stage_index"]).contribution.sum().unstack()
+        rate = rate.div(_stage_amounts(reference), axis=1)
+        overall = reference.groupby("feature").contribution.sum() / _stage_amounts(reference).sum()
+        stages = _stage_amounts(cell)
+        rate = rate.reindex(index=c.index, columns=stages.index)
+        rate = rate.apply(
+            lambda col: col.fillna(overall.reindex(c.index))
+        )  # a stage the typical quarter lacks
+        expected = (rate.fillna(0.0) * stages).sum(axis=1)
+    else:
+        expected = r.contribution
+    score = c.contribution - expected
     cell_mean = c.value_sum / c.value_count.replace(0, np.nan)
     ref_mean = r.value_sum / r.value_count.replace(0, np.nan)
     out = pd.DataFrame(

@@ -129,6 +129,7 @@ def score_snapshot(
             "team_id": np.repeat(deals.team_id.to_numpy(), k),
             "rep_id": np.repeat(deals.rep_id.to_numpy(), k),
             "feature": np.tile(features, n),
+            "stage_index": np.repeat(frame.stage_index.to_numpy().astype(int), k),
             "contribution": weighted.ravel(),
             "amount": np.repeat(deals.amount.to_numpy(), k),
             "value_sum": np.nan_to_num(values.ravel()),
@@ -136,7 +137,9 @@ def score_snapshot(
         }
     )
     drivers = (
-        drivers.groupby(keys + ["feature"], as_index=False).sum().assign(snapshot_date=date, quarter=quarter)
+        drivers.groupby(keys + ["feature", "stage_index"], as_index=False)
+        .sum()
+        .assign(snapshot_date=date, quarter=quarter)
     )
     return ScoredSnapshot(
         date=date.date(),

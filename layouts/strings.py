@@ -42,7 +42,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "at the same point of the quarter (CNY)",
         "zh": "各驱动因素对预测的贡献,与季度内同一时点的典型单元格相比(人民币)",
     },
-    "pipeline_volume": {"en": "Won so far and pipeline size vs target", "zh": "已赢单与在手商机规模相对目标"},
+    "pipeline_volume": {
+        "en": "Won so far, pipeline size and stage mix vs target",
+        "zh": "已赢单、在手商机规模与阶段结构相对目标",
+    },
     "pipeline_change": {"en": "Deals added, closed or resized", "zh": "新增、关闭或金额变化的商机"},
     "drivers_help_change": {
         "en": "Contribution of each driver to the change of the forecast since the previous snapshot (CNY)",
@@ -57,8 +60,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{account} · {product}: amount {amount}, win probability {win:.0%}, closes won this quarter {quarter_p:.0%}",
         "zh": "{account} · {product}：金额 {amount}，赢单概率 {win:.0%}，本季度成交概率 {quarter_p:.0%}",
     },
-    "select_cell": {"en": "Select a cell to see why its number moved.", "zh": "选择一个单元格，查看数字变化的原因。"},
-    "error_not_found": {"en": "Nothing found for {name}={value}; showing the level above.", "zh": "未找到 {name}={value}，已显示上一层。"},
+    "select_cell": {
+        "en": "Select a cell to see why its number moved.",
+        "zh": "选择一个单元格，查看数字变化的原因。",
+    },
+    "error_not_found": {
+        "en": "Nothing found for {name}={value}; showing the level above.",
+        "zh": "未找到 {name}={value}，已显示上一层。",
+    },
     "deal_waterfall_title": {
         "en": "Why this deal's probability is what it is",
         "zh": "这笔商机赢单概率的构成",

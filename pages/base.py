@@ -20,7 +20,9 @@ class CockpitPage(pn.viewable.Viewer):
     slug = "page"
 
     state = param.ClassSelector(class_=CockpitState, doc="Shared session state (language, drill path).")
-    db_url = param.String(default=None, allow_None=True, doc="Database URL (notebook use); defaults to the state's.")
+    db_url = param.String(
+        default=None, allow_None=True, doc="Database URL (notebook use); defaults to the state's."
+    )
 
     def __init__(self, **params):
         if params.get("state") is None:
@@ -61,13 +63,25 @@ class CockpitPage(pn.viewable.Viewer):
         page = cls(state=state)
         args = {k: v[0].decode() for k, v in (pn.state.session_args or {}).items() if v}
         problems = page.apply_url(args)
-        language = pn.widgets.RadioButtonGroup(options={v: k for k, v in LANGUAGES.items()}, value=state.lang, button_type="light", margin=(8, 10))
+        language = pn.widgets.RadioButtonGroup(
+            options={v: k for k, v in LANGUAGES.items()},
+            value=state.lang,
+            color="light",
+            margin=(8, 10),
+        )
         language.link(state, value="lang")
         state.param.watch(lambda e: setattr(language, "value", e.new), "lang")
-        template = app_template(t("app_title", state.lang), nav or [(t(cls.name_key, state.lang), f"./{cls.slug}")], page, header=[language])
+        template = app_template(
+            t("app_title", state.lang),
+            nav or [(t(cls.name_key, state.lang), f"./{cls.slug}")],
+            page,
+            header=[language],
+        )
         if pn.state.location is not None:
             pn.state.location.search = state.url_query()
-            state.param.watch(lambda _e: setattr(pn.state.location, "search", state.url_query()), list(URL_PARAMETERS))
+            state.param.watch(
+                lambda _e: setattr(pn.state.location, "search", state.url_query()), list(URL_PARAMETERS)
+            )
         if problems:
             pn.state.onload(lambda: [notification_error(p) for p in problems])
         return template

@@ -30,7 +30,9 @@ class ForecastPage(CockpitPage):
         self._title = pn.pane.Markdown(margin=(0, 10))
         self._crumbs = pn.Row(margin=(0, 5))
         self._help = pn.pane.Markdown(styles={"color": "#555"}, margin=(0, 10))
-        self._mode = pn.widgets.RadioButtonGroup(value=self.state.mode, options=[], button_type="primary", button_style="outline")
+        self._mode = pn.widgets.RadioButtonGroup(
+            value=self.state.mode, options=[], color="primary", variant="outline"
+        )
         self._month = pn.widgets.Select(value=self.state.month, options={}, width=200)
         self._heatmap = pn.pane.HoloViews(sizing_mode="stretch_width", min_height=260)
         self._hint = pn.pane.Markdown(styles={"color": "#777"}, margin=(0, 10))
@@ -53,8 +55,20 @@ class ForecastPage(CockpitPage):
             self._heatmap,
             self._hint,
             pn.Row(
-                pn.Column(self._summary, self._drivers_help, self._drivers_chart, self._drivers_text, sizing_mode="stretch_width"),
-                pn.Column(self._deals_title, self._deals_chart, self._deal_summary, self._waterfall, sizing_mode="stretch_width"),
+                pn.Column(
+                    self._summary,
+                    self._drivers_help,
+                    self._drivers_chart,
+                    self._drivers_text,
+                    sizing_mode="stretch_width",
+                ),
+                pn.Column(
+                    self._deals_title,
+                    self._deals_chart,
+                    self._deal_summary,
+                    self._waterfall,
+                    sizing_mode="stretch_width",
+                ),
                 sizing_mode="stretch_width",
             ),
             sizing_mode="stretch_width",
@@ -89,7 +103,7 @@ class ForecastPage(CockpitPage):
         self._mode.value = st.mode
         months = (1, 2, 3) if st.mode == "target" else (2, 3)
         self._month.options = {t(f"month_{m}", lang): m for m in months}
-        self._month.name = t("snapshot_month", lang)
+        self._month.label = t("snapshot_month", lang)
         self._month.value = max(st.month, months[0])
         self._help.object = t(f"mode_help_{st.mode}", lang)
 
@@ -101,25 +115,33 @@ class ForecastPage(CockpitPage):
 
     def _render_crumbs(self) -> None:
         lang, st = self.state.lang, self.state
-        crumbs = [pn.widgets.Button(name=t("all_regions", lang), button_type="light", margin=(0, 2))]
+        crumbs = [pn.widgets.Button(label=t("all_regions", lang), color="light", margin=(0, 2))]
         crumbs[0].on_click(lambda _e: self.state.up_to(None))
         for level in ("region", "team", "rep"):
             key = getattr(st, level)
             if key is None:
                 break
-            button = pn.widgets.Button(name=f"› {self._name(level, key)}", button_type="light", margin=(0, 2))
+            button = pn.widgets.Button(label=f"› {self._name(level, key)}", color="light", margin=(0, 2))
             button.on_click(lambda _e, lv=level: self.state.up_to(lv))
             crumbs.append(button)
         if st.deal is not None:
-            crumbs.append(pn.widgets.Button(name=f"› {t('deal', lang)} #{st.deal}", button_type="light", disabled=True, margin=(0, 2)))
+            crumbs.append(
+                pn.widgets.Button(
+                    label=f"› {t('deal', lang)} #{st.deal}", color="light", disabled=True, margin=(0, 2)
+                )
+            )
         self._crumbs.objects = crumbs
 
     def _render_heatmap(self) -> None:
         st, lang = self.state, self.state.lang
         rows = _ROWS_OF[st.level]
-        frame = fc.deviation_by_cell(self.engine, self.scope, rows, region_id=st.region, team_id=st.team, month=st.month, mode=st.mode)
+        frame = fc.deviation_by_cell(
+            self.engine, self.scope, rows, region_id=st.region, team_id=st.team, month=st.month, mode=st.mode
+        )
         self._rows = frame
-        plot_frame = frame.assign(label=frame[f"name_{lang}"])[["label", "quarter", "deviation", "forecast", "reference"]]
+        plot_frame = frame.assign(label=frame[f"name_{lang}"])[
+            ["label", "quarter", "deviation", "forecast", "reference"]
+        ]
         element = deviation_heatmap(plot_frame, lang=lang, row_title=t(f"level_{rows}", lang))
         tap = hv.streams.Tap(source=element)
         tap.param.watch(self._on_heatmap_tap, ["x", "y"])
@@ -151,7 +173,9 @@ class ForecastPage(CockpitPage):
         if row is None:
             self._summary.object = t("select_cell", lang)
             self._drivers_help.object = ""
-            self._drivers_chart.object = driver_bars(pd.DataFrame(columns=["label", "contribution"]), lang=lang)
+            self._drivers_chart.object = driver_bars(
+                pd.DataFrame(columns=["label", "contribution"]), lang=lang
+            )
             self._drivers_text.object = ""
             return
         level, key = st.selected
@@ -164,12 +188,17 @@ class ForecastPage(CockpitPage):
             drivers = cell_drivers(sums, reference, lang=lang, scale_to_cell=False, top=10_000)
             rest_key, ref_name = "pipeline_change", t("previous_forecast", lang)
         else:
-            drivers = cell_drivers(sums, fc.typical_driver_sums(self.engine, self.scope, cell), lang=lang, top=10_000)
+            drivers = cell_drivers(
+                sums, fc.typical_driver_sums(self.engine, self.scope, cell), lang=lang, top=10_000
+            )
             rest_key, ref_name = "pipeline_volume", t("target", lang)
         gap = float(row.forecast - row.reference)
         rest = gap - float(drivers.contribution.sum())
         shown = pd.concat(
-            [drivers.head(TOP_DRIVERS)[["label", "contribution"]], pd.DataFrame({"label": [t(rest_key, lang)], "contribution": [rest]})],
+            [
+                drivers.head(TOP_DRIVERS)[["label", "contribution"]],
+                pd.DataFrame({"label": [t(rest_key, lang)], "contribution": [rest]}),
+            ],
             ignore_index=True,
         )
         self._summary.object = "### " + t(
@@ -182,9 +211,14 @@ class ForecastPage(CockpitPage):
             reference=fmt_cny(row.reference, lang),
             deviation=f"{row.deviation:+.1%}",
         )
-        self._drivers_help.object = f"**{t('drivers_title', lang)}** — " + t("drivers_help" if st.mode == "target" else "drivers_help_change", lang)
+        self._drivers_help.object = f"**{t('drivers_title', lang)}** — " + t(
+            "drivers_help" if st.mode == "target" else "drivers_help_change", lang
+        )
         self._drivers_chart.object = driver_bars(shown, lang=lang)
-        self._drivers_text.object = "\n".join(f"{i}. {r.label}: {fmt_cny(r.contribution, lang)}" for i, r in enumerate(shown.itertuples(), start=1))
+        self._drivers_text.object = "\n".join(
+            f"{i}. {r.label}: {fmt_cny(r.contribution, lang)}"
+            for i, r in enumerate(shown.itertuples(), start=1)
+        )
 
     def _render_deals(self) -> None:
         st, lang = self.state, self.state.lang
@@ -197,9 +231,13 @@ class ForecastPage(CockpitPage):
             self._waterfall.visible = False
             return
         deals = fc.open_deals(self.engine, self.scope, st.rep, snapshot)
-        deals["label"] = [f"#{d} {a}" for d, a in zip(deals.deal_id, deals[f"account_{lang}"].fillna(""), strict=True)]
+        deals["label"] = [
+            f"#{d} {a}" for d, a in zip(deals.deal_id, deals[f"account_{lang}"].fillna(""), strict=True)
+        ]
         self._deals = deals
-        self._deals_title.object = "### " + t("deals_title", lang, rep=self._name("rep", st.rep), quarter=st.quarter)
+        self._deals_title.object = "### " + t(
+            "deals_title", lang, rep=self._name("rep", st.rep), quarter=st.quarter
+        )
         element = deal_bars(deals[["label", "expected_amount", "win_probability"]].head(40), lang=lang)
         tap = hv.streams.Tap(source=element)
         tap.param.watch(self._on_deal_tap, ["y"])
@@ -213,20 +251,29 @@ class ForecastPage(CockpitPage):
         d = chosen.iloc[0]
         contributions = fc.deal_contributions(self.engine, self.scope, int(d.deal_id), snapshot)
         steps, base, final = deal_waterfall(contributions, lang=lang)
-        self._deal_summary.object = "### " + t("deal_waterfall_title", lang) + "\n" + t(
-            "deal_summary",
-            lang,
-            account=d[f"account_{lang}"],
-            product=d[f"product_{lang}"],
-            amount=fmt_cny(d.amount, lang),
-            win=d.win_probability,
-            quarter_p=d.close_in_quarter_probability,
-        ) + "\n\n" + "\n".join(f"- {s.label}: {s.contribution * 100:+.1f} {t('points', lang)}" for s in steps.itertuples())
+        self._deal_summary.object = (
+            "### "
+            + t("deal_waterfall_title", lang)
+            + "\n"
+            + t(
+                "deal_summary",
+                lang,
+                account=d[f"account_{lang}"],
+                product=d[f"product_{lang}"],
+                amount=fmt_cny(d.amount, lang),
+                win=d.win_probability,
+                quarter_p=d.close_in_quarter_probability,
+            )
+            + "\n\n"
+            + "\n".join(
+                f"- {s.label}: {s.contribution * 100:+.1f} {t('points', lang)}" for s in steps.itertuples()
+            )
+        )
         self._waterfall.object = shap_waterfall(steps[["label", "contribution"]], base, final, lang=lang)
 
     # -- clicks -> state --------------------------------------------------------------------------
-    def _on_heatmap_tap(self, event) -> None:
-        stream = event.obj
+    def _on_heatmap_tap(self, *events) -> None:
+        stream = events[0].obj
         if stream.x is None or stream.y is None or self._rows.empty:
             return
         level = _ROWS_OF[self.state.level]

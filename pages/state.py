@@ -16,10 +16,20 @@ _QUARTER = re.compile(r"^\d{4}Q[1-4]$")
 class CockpitState(param.Parameterized):
     """One per browser session (or notebook); pages read and write it, the URL mirrors it."""
 
-    db_url = param.String(default=None, allow_None=True, doc="Database URL; None means $COCKPIT_DB or the embedded default.")
-    lang = param.Selector(default="en", objects=["en", "zh"], doc="UI language: English or Simplified Chinese.")
-    mode = param.Selector(default="target", objects=list(MODES), doc="What deviation means: vs target, or change since the previous snapshot.")
-    month = param.Integer(default=2, bounds=(1, 3), doc="Which monthly snapshot of each quarter the forecast is read at (1..3).")
+    db_url = param.String(
+        default=None, allow_None=True, doc="Database URL; None means $COCKPIT_DB or the embedded default."
+    )
+    lang = param.Selector(
+        default="en", objects=["en", "zh"], doc="UI language: English or Simplified Chinese."
+    )
+    mode = param.Selector(
+        default="target",
+        objects=list(MODES),
+        doc="What deviation means: vs target, or change since the previous snapshot.",
+    )
+    month = param.Integer(
+        default=2, bounds=(1, 3), doc="Which monthly snapshot of each quarter the forecast is read at (1..3)."
+    )
     quarter = param.String(default=None, allow_None=True, doc="Quarter of the selected cell, e.g. '2026Q2'.")
     region = param.Integer(default=None, allow_None=True, doc="Drilled-into region id.")
     team = param.Integer(default=None, allow_None=True, doc="Drilled-into team id.")

@@ -319,6 +319,8 @@ def run_world(org: Org, d: Draws, enabled: frozenset[str]) -> World:
     would_close = entry[:, N_STAGES]
     handed = handed & (d.created < leave) & (would_close > leave)
     logit = -0.15 + 0.9 * d.quality + 0.3 * senior + tier_logit - 0.9 * (d.stuck_from < N_STAGES)
+    base_logit = logit.copy()  # before any event: a loss beyond this one's odds is caused by an event
+    event_day = np.full(n, NEVER, dtype=np.int64)  # the first day an event hurt the deal
     # Discount quoted on entering the solution stage.
     discount = np.clip(d.discount - 1.5 * d.quality, 0.0, 40.0)
     quote_day = entry[:, STAGES.index("solution_demo")]
@@ -333,6 +335,7 @@ def run_world(org: Org, d: Draws, enabled: frozenset[str]) -> World:
         discount = discount + np.where(hit, 7.0 * size[:, 2], 0.0)
         logit -= 0.7 * hit
     logit -= 0.04 * np.maximum(discount - 12.0, 0.0)  # deep discounts signal a weak position
+    event_day = np.where(discount > 12.0, np.minimum(event_day, quote_day), event_day)
     # Competitors: a baseline everywhere, plus the Hangzhou entrant.
     life = np.maximum(would_close - d.created, 1)
     comp_day = np.where(u[:, 0] < 0.07, d.created + (0.2 + 0.6 * frac[:, 0]) * life, NEVER).astype(np.int64)
@@ -378,7 +381,18 @@ def run_world(org: Org, d: Draws, enabled: frozenset[str]) -> World:
     logit -= 1.3 * clause
     if on("rep_departure"):
         logit -= 0.6 * handed
+        event_day = np.where(handed, np.minimum(event_day, leave), event_day)
+    for happened, when in (
+        (comp_day < would_close, comp_day),
+        (has_kp, kp_day),
+        (cfo_day < would_close, cfo_day),
+        (clause, tender_day),
+    ):
+        event_day = np.where(happened, np.minimum(event_day, when), event_day)
     won = d.u_win < 1 / (1 + np.exp(-logit))
+    # Deals lost only because of an event (they would have been won without it) are lost after it:
+    # a tender clause loses at the tender result, other events some days to weeks later.
+    caused = ~won & (d.u_win < 1 / (1 + np.exp(-base_logit))) & (event_day < NEVER)
     loss_stage = np.where(
         clause & (d.loss_stage >= STAGES.index("tender")), STAGES.index("tender"), d.loss_stage
     )
@@ -389,6 +403,11 @@ def run_world(org: Org, d: Draws, enabled: frozenset[str]) -> World:
         )
         + 1
     )
+    after_event = np.where(
+        clause, entry[:, STAGES.index("tender") + 1], event_day + 3 + (d.loss_frac * 14).astype(np.int64)
+    )
+    lost_day = np.where(caused, np.minimum(np.maximum(lost_day, after_event), would_close - 1), lost_day)
+    loss_stage = np.clip((entry[:, :N_STAGES] < lost_day[:, None]).sum(axis=1) - 1, 0, N_STAGES - 1)
     close = np.where(won, would_close, lost_day)
     last_stage = np.where(won, N_STAGES - 1, loss_stage)
     return World(
@@ -648,10 +667,30 @@ def _truth(org: Org, d: Draws, actual: World, amount: np.ndarray, targets: pd.Da
     )
     causes = pd.DataFrame(
         [
-            (i + 1, c.code, c.name_en, c.name_zh, ",".join(c.features), c.observable, c.description)
+            (
+                i + 1,
+                c.code,
+                c.name_en,
+                c.name_zh,
+                ",".join(c.features),
+                c.observable,
+                c.start,
+                c.end,
+                c.description,
+            )
             for i, c in enumerate(CAUSES)
         ],
-        columns=["id", "code", "name_en", "name_zh", "features", "observable", "description"],
+        columns=[
+            "id",
+            "code",
+            "name_en",
+            "name_zh",
+            "features",
+            "observable",
+            "start_date",
+            "end_date",
+            "description",
+        ],
     )
     everything = frozenset(c.code for c in CAUSES)
     cells = []

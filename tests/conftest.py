@@ -1,6 +1,7 @@
 """Shared fixtures: Panel state reset, a throw-away PostgreSQL cluster, Playwright on system Chromium.
 
-Nothing here imports sample_data, explain or pages: a fixture that needs them lives next to its tests.
+The sample databases and the served app live in ``tests/fixtures_data.py`` and
+``tests/fixtures_served.py`` (registered below); they import the product lazily.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+pytest_plugins = ["tests.fixtures_data", "tests.fixtures_served"]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -1,6 +1,6 @@
 """A small generated and trained sample database, shared by the test modules that import it.
 
-Import the fixture into a test module with ``from tests.fixtures_data import small_db_url  # noqa: F401``.
+Registered for every test module by ``pytest_plugins`` in ``tests/conftest.py``.
 """
 
 from __future__ import annotations
@@ -28,3 +28,12 @@ def small_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A DuckDB file with a generated and trained sample (3000 deals, seed 7)."""
     path = tmp_path_factory.mktemp("sample") / "small.duckdb"
     return build_sample(f"duckdb:///{path}")
+
+
+@pytest.fixture(scope="session")
+def story_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The default-size sample (40,000 deals, seed 7): big enough for the planted causes to show per team."""
+    from sample_data import DEFAULT_DEALS, DEFAULT_SEED
+
+    path = tmp_path_factory.mktemp("story") / "story.duckdb"
+    return build_sample(f"duckdb:///{path}", deals=DEFAULT_DEALS, seed=DEFAULT_SEED)

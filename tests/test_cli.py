@@ -29,7 +29,9 @@ def assert_one_error(result: subprocess.CompletedProcess[str]) -> str:
 
 def tables(path: Path) -> list[str]:
     with duckdb.connect(str(path), read_only=True) as conn:
-        return sorted(r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables").fetchall())
+        return sorted(
+            r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        )
 
 
 def test_unreachable_database(tmp_path: Path) -> None:
@@ -86,6 +88,8 @@ def test_bad_flags_are_usage_errors(tmp_path: Path, args: list[str]) -> None:
 
 
 def test_import_cockpit_is_light() -> None:
-    code = "import sys, cockpit; print(callable(cockpit.open), 'pandas' in sys.modules, 'panel' in sys.modules)"
+    code = (
+        "import sys, cockpit; print(callable(cockpit.open), 'pandas' in sys.modules, 'panel' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["True", "False", "False"]

@@ -15,7 +15,7 @@ from data_access.engine import get_engine
 from data_access.forecast import Cell, deviation_by_cell, driver_sums, typical_driver_sums
 from data_access.scope import FULL_ACCESS
 from explain.drivers import cell_drivers
-from tests.fixtures_data import build_sample, small_db_url  # noqa: F401
+from tests.fixtures_data import build_sample
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +87,8 @@ def test_cell_drivers(engine) -> None:
     full = cell_drivers(sums, typical, "en", top=len(sums))
     factor = sums.amount.iloc[0] / typical.amount.max()
     assert full.contribution.sum() == pytest.approx(
-        sums.contribution.sum() - factor * typical.set_index("feature").contribution.reindex(sums.feature).sum(),
+        sums.contribution.sum()
+        - factor * typical.set_index("feature").contribution.reindex(sums.feature).sum(),
         rel=1e-6,
     )
     assert list(zh.feature) == list(en.feature)
@@ -96,8 +97,12 @@ def test_cell_drivers(engine) -> None:
 
 
 @pytest.mark.postgres
-def test_duckdb_and_postgres_agree(small_db_url: str, pg_sample_url: str) -> None:  # noqa: F811
-    for level, kwargs in (("region", {}), ("team", {"region_id": 3}), ("rep", {"region_id": 2, "team_id": 4})):
+def test_duckdb_and_postgres_agree(small_db_url: str, pg_sample_url: str) -> None:
+    for level, kwargs in (
+        ("region", {}),
+        ("team", {"region_id": 3}),
+        ("rep", {"region_id": 2, "team_id": 4}),
+    ):
         a = deviation_by_cell(get_engine(small_db_url), FULL_ACCESS, level, **kwargs)
         b = deviation_by_cell(get_engine(pg_sample_url), FULL_ACCESS, level, **kwargs)
         assert len(a) == len(b) > 0

@@ -17,9 +17,10 @@ def world() -> dict[str, pd.DataFrame]:
 def deals(world: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Opportunities with their original owner's team, region and segment, the account tier and product line."""
     first_owner = (
-        world["ownership_history"].sort_values("start_date").drop_duplicates("opportunity_id").set_index(
-            "opportunity_id"
-        )
+        world["ownership_history"]
+        .sort_values("start_date")
+        .drop_duplicates("opportunity_id")
+        .set_index("opportunity_id")
     ).rep_id
     o = world["opportunities"].copy()
     o["first_owner"] = first_owner.reindex(o.id).to_numpy()
@@ -69,7 +70,9 @@ def test_catalogue_delay_lengthens_budget_approval_in_suzhou(world, deals) -> No
 
 def test_competitor_quotes_surge_in_hangzhou(world, deals) -> None:
     a = world["activities"]
-    quotes = a[a.kind == "competitor_quote"].merge(deals[["id", "region_id"]], left_on="opportunity_id", right_on="id")
+    quotes = a[a.kind == "competitor_quote"].merge(
+        deals[["id", "region_id"]], left_on="opportunity_id", right_on="id"
+    )
     in_window = quotes[_between(quotes.activity_date, "2025-10-01", "2026-03-31")]
     per_region = in_window.groupby("region_id").size()
     hangzhou = per_region.get(_region(world, "hangzhou"), 0)
@@ -79,7 +82,9 @@ def test_competitor_quotes_surge_in_hangzhou(world, deals) -> None:
 
 def test_domestic_clause_tagged_in_shanghai(world, deals) -> None:
     an = world["annotations"]
-    clause = an[an.kind == "domestic_clause"].merge(deals[["id", "region_id"]], left_on="opportunity_id", right_on="id")
+    clause = an[an.kind == "domestic_clause"].merge(
+        deals[["id", "region_id"]], left_on="opportunity_id", right_on="id"
+    )
     in_window = clause[_between(clause.annotated_date, "2026-06-15", "2026-09-30")]
     per_region = in_window.groupby("region_id").size()
     shanghai = per_region.get(_region(world, "shanghai"), 0)
@@ -96,7 +101,9 @@ def test_nanjing_leaver_deals_reowned(world) -> None:
     successor = reps.set_index("id").loc[int(moved.rep_id.iloc[0])]
     nanjing_tier3 = teams[(teams.region_id == _region(world, "nanjing")) & (teams.segment == "tier3")].id
     assert successor.team_id in set(nanjing_tier3)
-    before = handed[handed.opportunity_id.isin(moved.opportunity_id) & (handed.rep_id != moved.rep_id.iloc[0])]
+    before = handed[
+        handed.opportunity_id.isin(moved.opportunity_id) & (handed.rep_id != moved.rep_id.iloc[0])
+    ]
     assert before.rep_id.nunique() == 1
     leaver = reps.set_index("id").loc[int(before.rep_id.iloc[0])]
     assert str(leaver.leave_date) == "2025-08-15"
@@ -116,7 +123,9 @@ def test_truth_lists_suzhou_catalogue_cell(world) -> None:
     causes, cells = world["truth_causes"], world["truth_cells"]
     cause_id = int(causes.loc[causes.code == "catalogue_delay", "id"].iloc[0])
     suzhou = cells[
-        (cells.cause_id == cause_id) & (cells.region_id == _region(world, "suzhou")) & (cells.quarter == "2026Q2")
+        (cells.cause_id == cause_id)
+        & (cells.region_id == _region(world, "suzhou"))
+        & (cells.quarter == "2026Q2")
     ]
     assert not suzhou.empty
     assert (suzhou.effect_bookings < 0).all()
