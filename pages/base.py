@@ -80,7 +80,7 @@ class CockpitPage(pn.viewable.Viewer):
         if pn.state.location is not None:
             pn.state.location.search = state.url_query()
             state.param.watch(
-                lambda _e: setattr(pn.state.location, "search", state.url_query()), list(URL_PARAMETERS)
+                lambda *_events: setattr(pn.state.location, "search", state.url_query()), list(URL_PARAMETERS)
             )
         if problems:
             pn.state.onload(lambda: [notification_error(p) for p in problems])

@@ -279,13 +279,15 @@ class ForecastPage(CockpitPage):
         level = _ROWS_OF[self.state.level]
         hit = self._rows[(self._rows[f"name_{self.state.lang}"] == stream.y) & (self._rows.quarter == stream.x)]
         if not hit.empty:
-            self.state.drill(level, int(hit.key.iloc[0]), str(stream.x))
+            key, quarter = int(hit.key.iloc[0]), str(stream.x)
+            _after_this_event(lambda: self.state.drill(level, key, quarter))
 
     def _on_deal_tap(self, event) -> None:
         label = event.obj.y
         hit = self._deals[self._deals.label == label] if not self._deals.empty else self._deals
         if label is not None and not hit.empty:
-            self.state.deal = int(hit.deal_id.iloc[0])
+            deal = int(hit.deal_id.iloc[0])
+            _after_this_event(lambda: setattr(self.state, "deal", deal))
 
     # -- URL --------------------------------------------------------------------------------------
     def validate_path(self, values: dict, problems: list[str]) -> None:
@@ -309,6 +311,15 @@ class ForecastPage(CockpitPage):
         if "quarter" not in values:
             for level in ("region", "team", "rep", "deal"):
                 values.pop(level, None)
+
+
+def _after_this_event(action) -> None:
+    """Run ``action`` once the current plot event is handled: it replaces the plot that sent the event."""
+    doc = pn.state.curdoc
+    if doc is not None and doc.session_context is not None:
+        doc.add_next_tick_callback(action)
+    else:
+        action()
 
 
 if pn.state.served:

@@ -71,7 +71,7 @@ def _wait_ready(url: str, proc: subprocess.Popen, log: Path) -> None:
 
 @pytest.fixture(scope="session")
 def served_db_url(story_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A copy of the small sample that only the server process opens."""
+    """A copy of the sample that only the server process opens."""
     from data_access.engine import get_engine
 
     get_engine(story_db_url).dispose()  # closes this process's connections: the file is complete and unlocked

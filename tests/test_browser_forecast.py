@@ -87,15 +87,28 @@ def test_browser_forecast_drill_to_suzhou_tier3_shows_decision_cycle_driver(
     _no_traceback(page, served_app, start)
 
 
+def _a_rep_of_team_4(db_url: str) -> str:
+    from data_access.engine import get_engine
+    from data_access.forecast import deviation_by_cell
+    from data_access.scope import FULL_ACCESS
+
+    engine = get_engine(db_url)
+    try:
+        return str(deviation_by_cell(engine, FULL_ACCESS, "rep", region_id=2, team_id=4).name_en.iloc[0])
+    finally:
+        engine.dispose()
+
+
 def test_browser_forecast_link_restores_the_view_and_language_switch_shows_chinese(
-    page: Page, served_app: ServedApp
+    page: Page, served_app: ServedApp, story_db_url: str
 ) -> None:
+    rep = _a_rep_of_team_4(story_db_url)
     start = served_app.mark()
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(f"{served_app.base_url}/forecast?quarter={QUARTER}&region=2&team=4&month=3")
     expect(page.get_by_role("button", name=re.compile("Suzhou Tier-3 Hospitals"))).to_be_visible()
     expect(page.locator(".drivers-text")).to_contain_text("1. ")
-    _heatmap_has_row(page, "Sun Ping")
+    _heatmap_has_row(page, rep)
     assert "team=4" in page.url and "region=2" in page.url
     _shot(page, "5-link")
 
