@@ -39,13 +39,13 @@ class Cockpit:
         level: str = "region",
         region_id: int | None = None,
         team_id: int | None = None,
-        month: int = 2,
+        month: int = 3,
         mode: str = "target",
     ) -> pd.DataFrame:
         """Forecast deviation per (entity, quarter) at a drill level (see ``forecast.deviation_by_cell``)."""
         return forecast.deviation_by_cell(self.engine, self.scope, level, region_id, team_id, month, mode)
 
-    def drivers(self, level: str, key: int, quarter: str, month: int = 2, lang: str = "en") -> pd.DataFrame:
+    def drivers(self, level: str, key: int, quarter: str, month: int = 3, lang: str = "en") -> pd.DataFrame:
         """The drivers of one cell against the same entity's typical quarter."""
         cell = forecast.Cell(level, int(key), quarter, month)
         return cell_drivers(

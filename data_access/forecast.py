@@ -28,7 +28,7 @@ class Cell:
     level: str  # region | team | rep
     key: int
     quarter: str
-    month: int = 2
+    month: int = 3
 
 
 def snapshot_calendar(engine: Engine) -> pd.DataFrame:
@@ -117,7 +117,7 @@ def deviation_by_cell(
     level: str = "region",
     region_id: int | None = None,
     team_id: int | None = None,
-    month: int = 2,
+    month: int = 3,
     mode: str = "target",
 ) -> pd.DataFrame:
     """Forecast deviation per (entity, quarter) at a drill level.

@@ -30,6 +30,27 @@ def _stage_amounts(frame: pd.DataFrame) -> pd.Series:
     return one.groupby("stage_index").amount.sum()
 
 
+def _like_for_like_mean(cell: pd.DataFrame, reference: pd.DataFrame, features: pd.Index) -> pd.Series:
+    """The reference's mean of each feature, re-weighted to the cell's deals per stage.
+
+    Comparing a cell's mean with this says how the cell's deals differ from typical deals *at the same
+    stage* (a delay in one stage otherwise hides behind fewer deals reaching the later stages).
+    """
+    if reference.empty:
+        return pd.Series(np.nan, index=features)
+    ref = reference.groupby(["feature", "stage_index"])[["value_sum", "value_count"]].sum()
+    ref_mean = (ref.value_sum / ref.value_count.replace(0, np.nan)).rename("ref_mean")
+    overall = reference.groupby("feature")[["value_sum", "value_count"]].sum()
+    overall_mean = overall.value_sum / overall.value_count.replace(0, np.nan)
+    counts = cell.set_index(["feature", "stage_index"]).value_count
+    joined = pd.concat([counts, ref_mean.reindex(counts.index)], axis=1)
+    fallback = overall_mean.reindex(joined.index.get_level_values("feature")).to_numpy()
+    joined["ref_mean"] = joined.ref_mean.fillna(pd.Series(fallback, index=joined.index))
+    weighted = (joined.ref_mean * joined.value_count).groupby(level="feature").sum(min_count=1)
+    total = joined.value_count.groupby(level="feature").sum()
+    return (weighted / total.replace(0, np.nan)).reindex(features)
+
+
 def cell_drivers(
     cell: pd.DataFrame, reference: pd.DataFrame, lang: str = "en", scale_to_cell: bool = True, top: int = 8
 ) -> pd.DataFrame:
@@ -62,7 +83,11 @@ def cell_drivers(
         expected = r.contribution
     score = c.contribution - expected
     cell_mean = c.value_sum / c.value_count.replace(0, np.nan)
-    ref_mean = r.value_sum / r.value_count.replace(0, np.nan)
+    ref_mean = (
+        _like_for_like_mean(cell, reference, c.index)
+        if scale_to_cell
+        else r.value_sum / r.value_count.replace(0, np.nan)
+    )
     out = pd.DataFrame(
         {
             "feature": c.index,

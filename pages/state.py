@@ -28,7 +28,7 @@ class CockpitState(param.Parameterized):
         doc="What deviation means: vs target, or change since the previous snapshot.",
     )
     month = param.Integer(
-        default=2, bounds=(1, 3), doc="Which monthly snapshot of each quarter the forecast is read at (1..3)."
+        default=3, bounds=(1, 3), doc="Which monthly snapshot of each quarter the forecast is read at (1..3)."
     )
     quarter = param.String(default=None, allow_None=True, doc="Quarter of the selected cell, e.g. '2026Q2'.")
     region = param.Integer(default=None, allow_None=True, doc="Drilled-into region id.")

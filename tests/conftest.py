@@ -60,6 +60,12 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 
 @pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    """A tall window: the whole drill (heatmap, drivers, deals) fits in one screenshot."""
+    return {**browser_context_args, "viewport": {"width": 1400, "height": 2000}}
+
+
+@pytest.fixture(scope="session")
 def base_url(pytestconfig: pytest.Config) -> str | None:
     """Same as pytest-playwright 0.10's fallback ``base_url``, which pytest 9.2 deprecates.
 

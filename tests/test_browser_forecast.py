@@ -105,7 +105,8 @@ def test_browser_forecast_link_restores_the_view_and_language_switch_shows_chine
     rep = _a_rep_of_team_4(story_db_url)
     start = served_app.mark()
     page.set_default_timeout(TIMEOUT_MS)
-    page.goto(f"{served_app.base_url}/forecast?quarter={QUARTER}&region=2&team=4&month=3")
+    page.goto(f"{served_app.base_url}/forecast?quarter={QUARTER}&region=2&team=4&month=2")
+    assert "month=2" in page.url
     expect(page.get_by_role("button", name=re.compile("Suzhou Tier-3 Hospitals"))).to_be_visible()
     expect(page.locator(".drivers-text")).to_contain_text("1. ")
     _heatmap_has_row(page, rep)

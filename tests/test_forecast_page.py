@@ -93,7 +93,7 @@ def test_forecast_page_apply_url_reports_malformed_values_and_drills_nowhere(for
     assert any("region" in p and "abc" in p for p in problems)
     assert any("month" in p and "9" in p for p in problems)
     assert forecast.state.region is None
-    assert forecast.state.month == 2
+    assert forecast.state.month == CockpitState.param.month.default
 
 
 def test_forecast_page_apply_url_reports_an_unknown_team(forecast: ForecastPage) -> None:
