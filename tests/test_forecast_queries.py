@@ -76,21 +76,25 @@ def test_cell_drivers(engine) -> None:
     typical = typical_driver_sums(engine, FULL_ACCESS, cell)
     assert not sums.empty
     assert set(sums.feature) <= set(typical.feature)
-    # The typical cell sums every quarter of the same entity: never less open amount than one quarter.
-    assert typical.amount.max() >= sums.amount.max() > 0
+    def open_amount_by_stage(frame):  # every feature's rows carry the same amounts
+        return frame[frame.feature == frame.feature.iloc[0]].groupby("stage_index").amount.sum()
+
+    # The typical cell sums the entity's other quarters: more open amount than one quarter.
+    assert open_amount_by_stage(typical).sum() >= open_amount_by_stage(sums).sum() > 0
     en = cell_drivers(sums, typical, "en")
     zh = cell_drivers(sums, typical, "zh")
     assert 0 < len(en) <= 8
     assert np.isfinite(en.contribution).all()
     assert list(en.contribution.abs()) == sorted(en.contribution.abs(), reverse=True)
-    # The cell's summed contributions equal the roll-up's: drivers are a decomposition, not a sample.
+    # Drivers are a decomposition, not a sample: they add up to the cell's contributions minus what a
+    # typical quarter of this team contributes per CNY at each stage, times the cell's amount there.
     full = cell_drivers(sums, typical, "en", top=len(sums))
-    factor = sums.amount.iloc[0] / typical.amount.max()
-    assert full.contribution.sum() == pytest.approx(
-        sums.contribution.sum()
-        - factor * typical.set_index("feature").contribution.reindex(sums.feature).sum(),
-        rel=1e-6,
-    )
+    typical_amount = open_amount_by_stage(typical)
+    rate = typical.groupby("stage_index").contribution.sum() / typical_amount
+    overall = typical.contribution.sum() / typical_amount.sum()
+    cell_amount = open_amount_by_stage(sums)
+    expected = (cell_amount * rate.reindex(cell_amount.index).fillna(overall)).sum()
+    assert full.contribution.sum() == pytest.approx(sums.contribution.sum() - expected, rel=1e-6)
     assert list(zh.feature) == list(en.feature)
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in label) for label in zh.label)
     assert not any("\u4e00" <= ch <= "\u9fff" for label in en.label for ch in label)
