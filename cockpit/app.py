@@ -6,14 +6,13 @@ import panel as pn
 
 from cockpit.registry import discover_pages
 from data_access.engine import resolve_url
-from layouts import t
 
 
 def routes(db_url: str | None) -> dict:
     """Route -> app factory for every registered page (each session gets its own state and page)."""
     url = resolve_url(db_url)
     pages = discover_pages()
-    nav = [(t(cls.name_key, "en"), f"./{cls.slug}") for cls in pages.values()]
+    nav = [(cls.name_key, f"./{cls.slug}") for cls in pages.values()]
     out = {cls.slug: (lambda cls=cls: cls.create_app(url, nav)) for cls in pages.values()}
     first = next(iter(pages.values()))
     out["/"] = lambda: first.create_app(url, nav)

@@ -190,7 +190,7 @@ def shap_waterfall(frame: pd.DataFrame, base: float, final: float, lang: str = "
         color="color",
         line_color=None,
         tools=["hover"],
-        hover_tooltips=[(" ", "@label"), (t("win_probability", lang), "@text")],
+        hover_tooltips=[(" ", "@label"), (t("close_in_quarter", lang), "@text")],
     )
     labels = hv.Labels(table, kdims=["x_text", "y"], vdims=["text"]).opts(
         text_align="left", text_font_size="8pt", text_color="#333333"
@@ -201,7 +201,7 @@ def shap_waterfall(frame: pd.DataFrame, base: float, final: float, lang: str = "
         ylim=(-0.6, count - 0.4),
         yticks=yticks,
         xformatter=NumeralTickFormatter(format="0%"),
-        xlabel=t("win_probability", lang),
+        xlabel=t("close_in_quarter", lang),
         ylabel="",
         responsive=True,
         min_width=400,

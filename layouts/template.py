@@ -20,7 +20,7 @@ def nav_links(nav: list[tuple[str, str]]) -> pn.pane.HTML:
 
 def app_template(
     title: str,
-    nav: list[tuple[str, str]],
+    nav: list[tuple[str, str]] | pn.pane.HTML,
     main: object,
     sidebar: list[object] | None = None,
     header: list[object] | None = None,
@@ -30,7 +30,7 @@ def app_template(
     """
     return pn.template.BootstrapTemplate(
         title=title,
-        sidebar=[nav_links(nav), *(sidebar or [])],
+        sidebar=[nav if isinstance(nav, pn.pane.HTML) else nav_links(nav), *(sidebar or [])],
         main=[main],
         header=list(header or []),
         sidebar_width=260,

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from data_access.engine import get_engine, resolve_url
 from data_access.scope import FULL_ACCESS, Scope
-from layouts import LANGUAGES, app_template, notification_error, t
+from layouts import LANGUAGES, app_template, nav_links, notification_error, t
 from pages.state import URL_PARAMETERS, CockpitState, parse_url_args
 
 
@@ -58,7 +58,10 @@ class CockpitPage(pn.viewable.Viewer):
 
     @classmethod
     def create_app(cls, db_url: str | None = None, nav: list[tuple[str, str]] | None = None):
-        """The served page: template with navigation, a language switch, and the state in the URL."""
+        """The served page: template with navigation, a language switch, and the state in the URL.
+
+        ``nav`` lists (catalogue key, href) of every page; labels follow the language switch.
+        """
         state = CockpitState(db_url=db_url)
         page = cls(state=state)
         args = {k: v[0].decode() for k, v in (pn.state.session_args or {}).items() if v}
@@ -71,12 +74,12 @@ class CockpitPage(pn.viewable.Viewer):
         )
         language.link(state, value="lang")
         state.param.watch(lambda e: setattr(language, "value", e.new), "lang")
-        template = app_template(
-            t("app_title", state.lang),
-            nav or [(t(cls.name_key, state.lang), f"./{cls.slug}")],
-            page,
-            header=[language],
+        nav = nav or [(cls.name_key, f"./{cls.slug}")]
+        menu = nav_links([(t(key, state.lang), href) for key, href in nav])
+        state.param.watch(
+            lambda e: setattr(menu, "object", nav_links([(t(k, e.new), h) for k, h in nav]).object), "lang"
         )
+        template = app_template(t("app_title", state.lang), menu, page, header=[language])
         if pn.state.location is not None:
             pn.state.location.search = state.url_query()
             state.param.watch(

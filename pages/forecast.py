@@ -13,6 +13,7 @@ from pages.base import CockpitPage
 from pages.state import URL_PARAMETERS
 
 TOP_DRIVERS = 8
+TOP_DEALS = 15  # the rep's largest expected amounts; the rest would push the deal's waterfall out of view
 _ROWS_OF = {"region": "region", "team": "team", "rep": "rep", "deal": "rep"}  # heatmap rows at each level
 
 
@@ -238,7 +239,7 @@ class ForecastPage(CockpitPage):
         self._deals_title.object = "### " + t(
             "deals_title", lang, rep=self._name("rep", st.rep), quarter=st.quarter
         )
-        element = deal_bars(deals[["label", "expected_amount", "win_probability"]].head(40), lang=lang)
+        element = deal_bars(deals[["label", "expected_amount", "win_probability"]].head(TOP_DEALS), lang=lang)
         tap = hv.streams.Tap(source=element)
         tap.param.watch(self._on_deal_tap, ["y"])
         self._taps.append(tap)
@@ -277,7 +278,9 @@ class ForecastPage(CockpitPage):
         if stream.x is None or stream.y is None or self._rows.empty:
             return
         level = _ROWS_OF[self.state.level]
-        hit = self._rows[(self._rows[f"name_{self.state.lang}"] == stream.y) & (self._rows.quarter == stream.x)]
+        hit = self._rows[
+            (self._rows[f"name_{self.state.lang}"] == stream.y) & (self._rows.quarter == stream.x)
+        ]
         if not hit.empty:
             key, quarter = int(hit.key.iloc[0]), str(stream.x)
             _after_this_event(lambda: self.state.drill(level, key, quarter))

@@ -76,6 +76,7 @@ def test_cell_drivers(engine) -> None:
     typical = typical_driver_sums(engine, FULL_ACCESS, cell)
     assert not sums.empty
     assert set(sums.feature) <= set(typical.feature)
+
     def open_amount_by_stage(frame):  # every feature's rows carry the same amounts
         return frame[frame.feature == frame.feature.iloc[0]].groupby("stage_index").amount.sum()
 
