@@ -23,6 +23,7 @@ from data_access.engine import (
     require_data,
     resolve_url,
 )
+from sample_data import DEFAULT_DEALS, DEFAULT_SEED, MIN_DEALS
 
 app = typer.Typer(
     help="A sales manager's cockpit: forecast deviation, drivers and what-if.",
@@ -98,16 +99,16 @@ def _engine(db: str | None) -> Engine:
 
 
 def _check_deals(deals: int) -> None:
-    if deals < settings.MIN_DEALS:
+    if deals < MIN_DEALS:
         raise ValueError(
-            f"--deals must be at least {settings.MIN_DEALS} (the sample needs deals in every region and quarter)"
+            f"--deals must be at least {MIN_DEALS} (the sample needs deals in every region and quarter)"
         )
 
 
 @app.command()
 def generate(
-    deals: int = typer.Option(settings.DEFAULT_DEALS, "--deals", help="Number of deals to simulate."),
-    seed: int = typer.Option(settings.DEFAULT_SEED, "--seed", help="Random seed (same seed, same company)."),
+    deals: int = typer.Option(DEFAULT_DEALS, "--deals", help="Number of deals to simulate."),
+    seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Random seed (same seed, same company)."),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     train: bool = typer.Option(True, "--train/--no-train", help="Train and score after generating."),
 ) -> None:
@@ -155,7 +156,7 @@ def serve(
         if url == default_db_url():
             if _deal_count(engine) == 0:
                 typer.echo("first run: generating the sample company (about a minute)", err=True)
-                _generate(engine, settings.DEFAULT_DEALS, settings.DEFAULT_SEED)
+                _generate(engine, DEFAULT_DEALS, DEFAULT_SEED)
             if not _scored(engine):
                 _train(engine)
         require_data(engine)

@@ -25,12 +25,4 @@ FORECAST_CATEGORY = {
     "lost": "omitted",
 }
 
-ACTIVITY_KINDS = ("call", "visit", "meeting", "demo", "competitor_quote")
 EXECUTIVE_ROLES = ("president", "finance")  # meeting one of these = executive sponsor met
-
-# Key-variable annotations a rep can tag on a deal (F7).
-ANNOTATION_KINDS = (
-    "key_person_changed",  # decision-chain key person changed
-    "cfo_left",  # customer CFO left
-    "domestic_clause",  # tender adds domestic-brand clause
-)

@@ -81,12 +81,15 @@ class ForecastPage(CockpitPage):
 
     # -- state -> view ----------------------------------------------------------------------------
     def _on_state(self, *_events) -> None:
-        self._refresh()
+        # Show the spinners first; the browser gets them before the (slower) redraw starts.
+        self._set_loading(True)
+        _after_this_event(self._refresh)
+
+    def _set_loading(self, on: bool) -> None:
+        for pane in (self._heatmap, self._drivers_chart, self._deals_chart, self._waterfall):
+            pane.loading = on
 
     def _refresh(self) -> None:
-        busy = (self._heatmap, self._drivers_chart, self._deals_chart, self._waterfall)
-        for pane in busy:
-            pane.loading = True
         try:
             self._render_controls()
             self._render_crumbs()
@@ -94,8 +97,7 @@ class ForecastPage(CockpitPage):
             self._render_drivers()
             self._render_deals()
         finally:
-            for pane in busy:
-                pane.loading = False
+            self._set_loading(False)
 
     def _render_controls(self) -> None:
         lang, st = self.state.lang, self.state

@@ -13,6 +13,7 @@ from sample_data.simulator import simulate
 
 DEFAULT_DEALS = 40_000
 DEFAULT_SEED = 7
+MIN_DEALS = 500  # the sample needs deals in every region, team and quarter
 
 
 def generate(
@@ -26,7 +27,7 @@ def generate(
     Returns the row count per table. Model outputs from an earlier training are cleared too.
     """
     say = progress or (lambda _msg: None)
-    if deals < 500:
+    if deals < MIN_DEALS:
         raise ValueError("--deals must be at least 500 (the sample needs deals in every region and quarter)")
     say("simulating")
     tables = simulate(deals, seed)
