@@ -56,6 +56,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "{name}，{quarter}：预测 {forecast}，{reference_name} {reference}（{deviation}）",
     },
     "previous_forecast": {"en": "previous forecast", "zh": "上次预测"},
+    "the_target": {"en": "target", "zh": "目标"},
     "deal_summary": {
         "en": "{account} · {product}: amount {amount}, win probability {win:.0%}, closes won this quarter {quarter_p:.0%}",
         "zh": "{account} · {product}：金额 {amount}，赢单概率 {win:.0%}，本季度成交概率 {quarter_p:.0%}",

@@ -194,7 +194,7 @@ class ForecastPage(CockpitPage):
             drivers = cell_drivers(
                 sums, fc.typical_driver_sums(self.engine, self.scope, cell), lang=lang, top=10_000
             )
-            rest_key, ref_name = "pipeline_volume", t("target", lang)
+            rest_key, ref_name = "pipeline_volume", t("the_target", lang)
         gap = float(row.forecast - row.reference)
         rest = gap - float(drivers.contribution.sum())
         shown = pd.concat(
