@@ -6,6 +6,7 @@ The sample databases and the served app live in ``tests/fixtures_data.py`` and
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -141,9 +142,9 @@ def pg_url() -> Iterator[str]:
         shutil.rmtree(data, ignore_errors=True)
 
 
-@pytest.fixture
-def pg_empty_url(pg_url: str) -> Iterator[str]:
-    """A fresh, empty database on the test server for one test; dropped afterwards."""
+@contextlib.contextmanager
+def fresh_pg_database(pg_url: str) -> Iterator[str]:
+    """A new, empty database on the test server (its URL); dropped on exit."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
@@ -153,8 +154,15 @@ def pg_empty_url(pg_url: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         yield make_url(pg_url).set(database=name).render_as_string(hide_password=False)
-        # Engines the test left open would block DROP DATABASE; FORCE ends their sessions.
+        # Engines left open would block DROP DATABASE; FORCE ends their sessions.
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
         admin.dispose()
+
+
+@pytest.fixture
+def pg_empty_url(pg_url: str) -> Iterator[str]:
+    """A fresh, empty database on the test server for one test; dropped afterwards."""
+    with fresh_pg_database(pg_url) as url:
+        yield url

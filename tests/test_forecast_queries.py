@@ -2,37 +2,27 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from data_access.engine import get_engine
 from data_access.forecast import Cell, deviation_by_cell, driver_sums, typical_driver_sums
 from data_access.scope import FULL_ACCESS
 from explain.drivers import cell_drivers
+from tests.conftest import fresh_pg_database
 from tests.fixtures_data import build_sample
 
 
 @pytest.fixture(scope="module")
 def pg_sample_url(pg_url: str) -> Iterator[str]:
     """The same sample as ``small_db_url`` in a fresh PostgreSQL database, dropped after the module."""
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(make_url(pg_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = make_url(pg_url).set(database=name).render_as_string(hide_password=False)
+    with fresh_pg_database(pg_url) as url:
         yield build_sample(url)
         get_engine(url).dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
 
 
 @pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
