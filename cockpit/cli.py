@@ -18,6 +18,7 @@ from data_access.engine import (
     DatabaseProblem,
     check_reachable,
     default_db_url,
+    duckdb_file,
     get_engine,
     has_schema,
     require_data,
@@ -92,8 +93,15 @@ def _train(engine: Engine) -> None:
         train_and_score(engine, progress=step)
 
 
-def _engine(db: str | None) -> Engine:
-    engine = get_engine(resolve_url(db))
+def _engine(db: str | None, create: bool = False) -> Engine:
+    """The engine for ``db``; an embedded database file is created only when ``create`` (never by a typo)."""
+    url = resolve_url(db)
+    path = duckdb_file(url)
+    if path is not None and create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif path is not None and not path.exists():
+        raise DatabaseProblem(f"database file {path} does not exist: run `cockpit generate --db {url}` first")
+    engine = get_engine(url)
     check_reachable(engine)
     return engine
 
@@ -115,7 +123,7 @@ def generate(
     """Replace the database's contents with a simulated company, then train the forecast models."""
     with _user_errors():
         _check_deals(deals)
-        engine = _engine(db)
+        engine = _engine(db, create=True)
         start = time.perf_counter()
         _generate(engine, deals, seed)
         if train:
@@ -152,7 +160,7 @@ def serve(
     """Serve the cockpit; on first run, fill the embedded database with the sample company."""
     with _user_errors():
         url = resolve_url(db)
-        engine = _engine(url)
+        engine = _engine(url, create=url == default_db_url())
         if url == default_db_url():
             if _deal_count(engine) == 0:
                 typer.echo("first run: generating the sample company (about a minute)", err=True)

@@ -34,6 +34,15 @@ def resolve_url(url: str | None) -> str:
     return url or os.environ.get("COCKPIT_DB") or default_db_url()
 
 
+def duckdb_file(url: str) -> Path | None:
+    """The file behind an embedded-database URL (None for memory or a server database)."""
+    if url.startswith("duckdb:///"):
+        path = url.removeprefix("duckdb:///").split("?")[0]
+        if path and path != ":memory:":
+            return Path(path)
+    return None
+
+
 def is_duckdb(engine: Engine) -> bool:
     return engine.dialect.name == "duckdb"
 
@@ -43,10 +52,6 @@ def get_engine(url: str | None = None) -> Engine:
     """The process-wide engine for ``url`` (cached: one engine per process and URL)."""
     url = resolve_url(url)
     try:
-        if url.startswith("duckdb:///"):
-            path = url.removeprefix("duckdb:///")
-            if path and path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, pool_pre_ping=not url.startswith("duckdb"))
     except (ArgumentError, NoSuchModuleError) as exc:
         raise DatabaseProblem(f"invalid database URL {url!r}: {exc}") from None

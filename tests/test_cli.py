@@ -53,6 +53,15 @@ def test_train_on_empty_database(tmp_path: Path) -> None:
     assert tables(path) == before
 
 
+@pytest.mark.parametrize("command", ["train", "serve"])
+def test_missing_database_file_is_not_created(tmp_path: Path, command: str) -> None:
+    path = tmp_path / "typo" / "cockpit.duckdb"
+    extra = ["--no-show"] if command == "serve" else []
+    error = assert_one_error(run_cli(command, "--db", f"duckdb:///{path}", *extra, home=tmp_path))
+    assert "does not exist" in error and "cockpit generate" in error
+    assert not path.parent.exists()
+
+
 def test_generate_too_few_deals(tmp_path: Path) -> None:
     error = assert_one_error(run_cli("generate", "--deals", "10", home=tmp_path))
     assert "--deals" in error and "500" in error
