@@ -57,23 +57,27 @@ def naive(engine, cell: Cell, month_dates: list, quarter_date) -> None:
     child = CHILD[cell.level] + "_id"
     fs.groupby([child, "quarter"]).agg(expected=("expected_amount", "sum"), pipeline=("amount", "sum"))
     sh = sh.merge(fs[["snapshot_date", "opportunity_id", "amount"]], on=["snapshot_date", "opportunity_id"])
+    stage = sh[sh.feature == "stage_index"][["snapshot_date", "opportunity_id", "feature_value"]]
+    sh = sh.merge(
+        stage.rename(columns={"feature_value": "stage_index"}), on=["snapshot_date", "opportunity_id"]
+    )
     sh["weighted"] = sh.contribution * sh.amount
     sh["has_value"] = sh.feature_value.notna()
-    typical = sh.groupby("feature").agg(
-        contribution=("weighted", "sum"), value_sum=("feature_value", "sum"), value_count=("has_value", "sum")
-    )
-    here = (
-        sh[sh.snapshot_date == quarter_date]
-        .groupby("feature")
-        .agg(
-            contribution=("weighted", "sum"),
-            value_sum=("feature_value", "sum"),
-            value_count=("has_value", "sum"),
+
+    def sums(rows: pd.DataFrame) -> pd.DataFrame:
+        return (
+            rows.groupby(["feature", "stage_index"])
+            .agg(
+                contribution=("weighted", "sum"),
+                value_sum=("feature_value", "sum"),
+                value_count=("has_value", "sum"),
+                amount=("amount", "sum"),
+            )
+            .reset_index()
         )
-    )
-    typical["amount"] = fs.amount.sum()
-    here["amount"] = fs[fs.snapshot_date == quarter_date].amount.sum()
-    cell_drivers(here.reset_index(), typical.reset_index(), "en")
+
+    here = sh.snapshot_date == quarter_date
+    cell_drivers(sums(sh[here]), sums(sh[~here]), "en")
 
 
 def main() -> None:
