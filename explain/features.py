@@ -181,6 +181,9 @@ def quarter_end_day(day_number: int) -> int:
 def snapshot_features(h: History, snapshot: pd.Timestamp) -> pd.DataFrame:
     """Features of every deal open at ``snapshot`` (created before it, not yet closed), with labels.
 
+    A snapshot sees what was recorded *before* its day: stage entries, owners, activities and
+    annotations dated on the snapshot day itself belong to the next one.
+
     Columns: FEATURES, plus deal_id, rep_id, team_id, region_id, amount, and the labels
     ``won_in_quarter`` / ``won`` (NaN where the outcome is not known yet).
     """
@@ -188,20 +191,20 @@ def snapshot_features(h: History, snapshot: pd.Timestamp) -> pd.DataFrame:
     open_ = np.flatnonzero((h.created < s) & (h.closed >= s))
     k = _keys(open_, np.full(len(open_), s))
     f: dict[str, np.ndarray] = {}
-    # Stage at s: the last stage entered on or before s.
-    i = np.searchsorted(h.stage_keys, k, side="right") - 1
+    # Stage at s: the last stage entered before s.
+    i = np.searchsorted(h.stage_keys, k, side="left") - 1
     valid = (i >= 0) & (h.stage_keys[np.maximum(i, 0)] // _K == open_)
     f["stage_index"] = np.where(valid, h.stage_pos[np.maximum(i, 0)], 0).astype(float)
     f["days_in_stage"] = np.where(valid, s - h.stage_day[np.maximum(i, 0)], s - h.created[open_]).astype(
         float
     )
     dd = h.decision_day[open_]
-    f["decision_days"] = np.where(dd <= s, s - dd, np.nan)
+    f["decision_days"] = np.where(dd < s, s - dd, np.nan)
     f["deal_age_days"] = (s - h.created[open_]).astype(float)
     f["days_to_expected_close"] = (h.expected_close[open_] - s).astype(float)
     f["days_left_in_quarter"] = np.full(len(open_), float(quarter_end_day(s) - s))
     f["amount_log10"] = np.log10(np.maximum(h.amount[open_], 1.0))
-    f["discount_pct"] = np.where(h.quote_day[open_] <= s, h.discount[open_], np.nan)
+    f["discount_pct"] = np.where(h.quote_day[open_] < s, h.discount[open_], np.nan)
     hi = np.searchsorted(h.activity_keys, k)
     lo = np.searchsorted(h.activity_keys, k - 30)
     f["activities_30d"] = (hi - lo).astype(float)
@@ -212,7 +215,7 @@ def snapshot_features(h: History, snapshot: pd.Timestamp) -> pd.DataFrame:
         f[name] = (np.searchsorted(keys, k) > np.searchsorted(keys, open_.astype(np.int64) * _K)).astype(
             float
         )
-    j = np.searchsorted(h.owner_keys, k, side="right") - 1
+    j = np.searchsorted(h.owner_keys, k, side="left") - 1
     j_ok = (j >= 0) & (h.owner_keys[np.maximum(j, 0)] // _K == open_)
     rep = np.where(j_ok, h.owner_rep[np.maximum(j, 0)], -1)
     f["owner_handover"] = np.where(j_ok, ~h.owner_first[np.maximum(j, 0)], False).astype(float)
