@@ -101,10 +101,12 @@ def _targets(engine: Engine, level: str, region_id, team_id) -> pd.DataFrame:
         return read_frame(conn, stmt.group_by(group, tg.c.quarter))
 
 
-def names(engine: Engine, level: str, keys: list[int] | None = None) -> pd.DataFrame:
-    """Display names (name_en, name_zh) of regions, teams or reps, indexed by id."""
+def names(engine: Engine, scope: Scope, level: str, keys: list[int] | None = None) -> pd.DataFrame:
+    """Display names (name_en, name_zh) of regions, teams or reps the viewer may see, indexed by id."""
     table = _entity(level)
-    stmt = select(table.c.id, table.c.name_en, table.c.name_zh)
+    stmt = select(table.c.id, table.c.name_en, table.c.name_zh).where(
+        *scope.entity_clauses(level, table.c.id)
+    )
     if keys is not None:
         stmt = stmt.where(table.c.id.in_([int(k) for k in keys]))
     with engine.connect() as conn:
@@ -160,7 +162,7 @@ def deviation_by_cell(
         )
     out = out[out.reference > 0].copy()
     out["deviation"] = out.forecast / out.reference - 1.0
-    labels = names(engine, level, sorted(out.key.unique()))
+    labels = names(engine, scope, level, sorted(out.key.unique()))
     out = out.join(labels, on="key")
     return (
         out[["key", "name_en", "name_zh", "quarter", "forecast", "reference", "deviation"]]
@@ -266,8 +268,10 @@ def deal_contributions(engine: Engine, scope: Scope, deal_id: int, snapshot: dat
         return read_frame(conn, stmt)
 
 
-def hierarchy_of(engine: Engine, level: str, key: int) -> dict[str, int]:
-    """The ids above an entity: for a rep {region_id, team_id, rep_id}, etc."""
+def hierarchy_of(engine: Engine, scope: Scope, level: str, key: int) -> dict[str, int]:
+    """The ids above an entity: for a rep {region_id, team_id, rep_id}, etc. Empty if unknown or out of scope."""
+    if key not in names(engine, scope, level, [key]).index:
+        return {}
     r, t = s.reps, s.teams
     if level == "region":
         return {"region_id": key}

@@ -24,6 +24,11 @@ class Scope:
     def full(cls) -> Scope:
         return cls()
 
+    def entity_clauses(self, level: str, id_column: ColumnElement) -> list[ColumnElement[bool]]:
+        """WHERE clauses restricting a regions/teams/reps table (by its ``id_column``) to this scope."""
+        allowed = {"region": self.region_ids, "team": self.team_ids, "rep": self.rep_ids}[level]
+        return [] if allowed is None else [id_column.in_(sorted(allowed))]
+
     def clauses(self, table: Table) -> list[ColumnElement[bool]]:
         """WHERE clauses restricting ``table`` (which has region_id/team_id/rep_id columns) to this scope."""
         out: list[ColumnElement[bool]] = []

@@ -111,7 +111,7 @@ class ForecastPage(CockpitPage):
         self._help.object = t(f"mode_help_{st.mode}", lang)
 
     def _name(self, level: str, key: int) -> str:
-        names = fc.names(self.engine, level, [key])
+        names = fc.names(self.engine, self.scope, level, [key])
         if key not in names.index:
             return str(key)
         return names.loc[key, f"name_{self.state.lang}"]
@@ -157,7 +157,7 @@ class ForecastPage(CockpitPage):
         if st.selected is None or st.quarter is None:
             return None
         level, key = st.selected
-        parent = fc.hierarchy_of(self.engine, level, key)
+        parent = fc.hierarchy_of(self.engine, self.scope, level, key)
         frame = fc.deviation_by_cell(
             self.engine,
             self.scope,
@@ -300,7 +300,7 @@ class ForecastPage(CockpitPage):
         lang = values.get("lang", self.state.lang)
         for level in ("rep", "team", "region"):
             if level in values:
-                parents = fc.hierarchy_of(self.engine, level, values[level])
+                parents = fc.hierarchy_of(self.engine, self.scope, level, values[level])
                 if not parents:
                     problems.append(t("error_not_found", lang, name=level, value=values[level]))
                     for below in ("region", "team", "rep", "deal")[("region", "team", "rep").index(level) :]:

@@ -96,10 +96,11 @@ def test_forecast_page_apply_url_reports_malformed_values_and_drills_nowhere(for
     assert forecast.state.month == CockpitState.param.month.default
 
 
-def test_forecast_page_apply_url_reports_an_unknown_team(forecast: ForecastPage) -> None:
-    problems = forecast.apply_url({"team": "99999", "quarter": QUARTER})
+@pytest.mark.parametrize("level", ["region", "team", "rep"])
+def test_forecast_page_apply_url_reports_an_unknown_id(forecast: ForecastPage, level: str) -> None:
+    problems = forecast.apply_url({level: "99999", "quarter": QUARTER})
     assert len(problems) == 1
-    assert "team=99999" in problems[0]
+    assert f"{level}=99999" in problems[0]
     assert forecast.state.team is None
     assert forecast.state.region is None
     assert forecast.state.level == "region"

@@ -116,3 +116,15 @@ def test_duckdb_and_postgres_agree(small_db_url: str, pg_sample_url: str) -> Non
     )
     assert list(da.feature) == list(db.feature)
     np.testing.assert_allclose(da.contribution.to_numpy(), db.contribution.to_numpy(), rtol=1e-6)
+
+
+def test_a_narrow_scope_hides_other_regions(engine) -> None:
+    from data_access.forecast import hierarchy_of, names
+    from data_access.scope import Scope
+
+    shanghai_only = Scope(region_ids=frozenset({1}), team_ids=frozenset({1, 2, 3}))
+    assert list(names(engine, shanghai_only, "region").index) == [1]
+    assert hierarchy_of(engine, shanghai_only, "team", 4) == {}  # a Suzhou team
+    assert hierarchy_of(engine, FULL_ACCESS, "team", 4) == {"region_id": 2, "team_id": 4}
+    assert hierarchy_of(engine, FULL_ACCESS, "region", 999) == {}
+    assert set(deviation_by_cell(engine, shanghai_only, "region").key) == {1}
