@@ -9,17 +9,15 @@ c.page("forecast")
 
 from __future__ import annotations
 
-from importlib.metadata import entry_points
 from typing import Any
 
 import pandas as pd
 
+from cockpit.registry import discover_pages
 from data_access import forecast
 from data_access.engine import get_engine, require_data, resolve_url
 from data_access.scope import FULL_ACCESS, Scope
 from explain.drivers import cell_drivers
-
-PAGES_GROUP = "cockpit.pages"
 
 
 class Cockpit:
@@ -57,11 +55,11 @@ class Cockpit:
     @staticmethod
     def pages() -> dict[str, type]:
         """Every registered page (built-in and plugins): name -> Viewer class."""
-        return {ep.name: ep.load() for ep in entry_points(group=PAGES_GROUP)}
+        return discover_pages()
 
     def page(self, name: str, **params: Any) -> Any:
         """An instance of the page ``name`` on this database, for display in a notebook cell."""
-        found = {ep.name: ep for ep in entry_points(group=PAGES_GROUP)}
-        if name not in found:
-            raise ValueError(f"no page named {name!r}; registered: {', '.join(sorted(found)) or 'none'}")
-        return found[name].load()(db_url=self.db_url, **params)
+        pages = discover_pages()
+        if name not in pages:
+            raise ValueError(f"no page named {name!r}; registered: {', '.join(sorted(pages)) or 'none'}")
+        return pages[name](db_url=self.db_url, **params)
