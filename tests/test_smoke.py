@@ -35,12 +35,11 @@ def test_smoke_registry_has_the_forecast_page() -> None:
     assert all(getattr(cls, "slug", "") for cls in PAGES.values())
 
 
-@pytest.mark.parametrize("name", list(PAGES))
-def test_smoke_page_renders_without_errors(page: Page, served_app: ServedApp, name: str) -> None:
-    slug = PAGES[name].slug
+@pytest.mark.parametrize("path", ["", *(cls.slug for cls in PAGES.values())])
+def test_smoke_page_renders_without_errors(page: Page, served_app: ServedApp, path: str) -> None:
     start = served_app.mark()
-    errors, failed = _open_and_collect(page, f"{served_app.base_url}/{slug}")
-    page.screenshot(path=str(ARTIFACTS / f"smoke-{slug}.png"), full_page=True)
+    errors, failed = _open_and_collect(page, f"{served_app.base_url}/{path}")  # "": the app's front page
+    page.screenshot(path=str(ARTIFACTS / f"smoke-{path or 'index'}.png"), full_page=True)
     assert errors == [], errors
     assert failed == [], failed
     assert "Traceback" not in page.content()
