@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import typer
 from sqlalchemy import Engine, func, select
@@ -135,19 +137,56 @@ def generate(
         )
 
 
+def require_deals(engine: Engine) -> None:
+    if _deal_count(engine) == 0:
+        raise DatabaseProblem(
+            f"database {engine.url.render_as_string()} has no deals: "
+            "run `cockpit generate` (or `cockpit import`) first"
+        )
+
+
 @app.command()
 def train(db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """Train the forecast models on the database's deals and store forecasts and explanations."""
     with _user_errors():
         engine = _engine(db)
-        if _deal_count(engine) == 0:
-            raise DatabaseProblem(
-                f"database {engine.url.render_as_string()} has no deals: "
-                "run `cockpit generate` (or `cockpit import`) first"
-            )
+        require_deals(engine)
         start = time.perf_counter()
         _train(engine)
         typer.echo(f"trained on {_deal_count(engine):,} deals in {time.perf_counter() - start:.1f} s")
+
+
+@app.command()
+def backtest(
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    json_path: Path | None = typer.Option(None, "--json", help="Also write the result to this JSON file."),
+    cutoffs: int = typer.Option(4, "--cutoffs", min=1, max=20, help="Quarters to test, newest first."),
+) -> None:
+    """Backtest the model against three CRM baselines, time-ordered; the scorecard page shows the result."""
+    with _user_errors():
+        engine = _engine(db)
+        require_deals(engine)
+        if json_path is not None and not json_path.parent.is_dir():
+            raise ValueError(f"cannot write {json_path}: folder {json_path.parent} does not exist")
+        from explain.backtest import METRICS, run_backtest
+
+        with tqdm(desc="backtest", total=1, unit="step", file=sys.stderr, leave=False) as bar:
+
+            def step(msg: str, i: int, n: int) -> None:
+                bar.set_description(msg, refresh=False)
+                bar.total = max(n, 1)
+                bar.n = i
+                bar.refresh()
+
+            result = run_backtest(engine, cutoffs=cutoffs, progress=step)
+        if json_path is not None:
+            json_path.write_text(json.dumps(result, indent=2))
+        quarters = ", ".join(c["quarter"] for c in result["cutoffs"])
+        typer.echo(f"backtest over {quarters} (fitted before each, scored on it)")
+        typer.echo(f"{'method':<22}" + "".join(f"{m:>18}" for m in METRICS))
+        for name, metrics in result["methods"].items():
+            cells = ("-" if metrics[m] is None else f"{metrics[m]:.3f}" for m in METRICS)
+            typer.echo(f"{name:<22}" + "".join(f"{c:>18}" for c in cells))
 
 
 @app.command()

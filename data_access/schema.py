@@ -97,6 +97,15 @@ opportunities = Table(
     Column("outcome", String(8)),  # won | lost | NULL while open
 )
 
+deal_attributes = Table(
+    "deal_attributes",
+    metadata,
+    Column("opportunity_id", BigInteger, nullable=False),
+    Column("name", String(64), nullable=False),  # an imported field the model uses as a category
+    Column("value", String(256)),
+    Index("ix_deal_attributes_opp", "opportunity_id"),
+)
+
 stage_history = Table(
     "stage_history",
     metadata,
@@ -219,6 +228,21 @@ models = Table(
     Column("trained_at", DateTime, nullable=False),
     Column("payload", LargeBinary, nullable=False),
     Column("metrics", Text, nullable=False),  # JSON
+)
+
+backtests = Table(
+    "backtests",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("run_at", DateTime, nullable=False),
+    Column("result", Text, nullable=False),  # JSON, the shape documented in explain/backtest.py
+)
+
+preferences = Table(
+    "preferences",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
 )
 
 truth_causes = Table(

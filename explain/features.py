@@ -157,8 +157,29 @@ def build_history(frames: dict[str, pd.DataFrame]) -> History:
         final_owner=_final_owner(
             len(ids), idx(owners.opportunity_id)[o_order], owners.rep_id.to_numpy(np.int64)[o_order]
         ),
-        as_of=int(max(s_day.max(initial=0), _days(deals.created_date).max(initial=0), a_day.max(initial=0))),
+        as_of=_last_day(s_day, _days(deals.created_date), _days(deals.closed_date), a_day),
     )
+
+
+def won_between(h: History, first_day: int, last_day: int) -> pd.DataFrame:
+    """Deals won from day ``first_day`` to ``last_day`` (inclusive), credited to their last owner."""
+    hit = (h.won == 1) & (h.closed >= first_day) & (h.closed <= last_day)
+    rep = h.final_owner[hit]
+    info = h.rep_info.reindex(rep)
+    won = pd.DataFrame(
+        {
+            "region_id": info.region_id.to_numpy(),
+            "team_id": info.team_id.to_numpy(),
+            "rep_id": rep,
+            "won_amount": h.amount[hit],
+        }
+    )
+    return won.dropna().astype({"region_id": int, "team_id": int})
+
+
+def _last_day(*days: np.ndarray) -> int:
+    """The last recorded day of any kind (missing dates are stored as a far-future day)."""
+    return int(max(d[d < 900_000].max(initial=0) for d in days))
 
 
 def _final_owner(n: int, deal_index: np.ndarray, rep: np.ndarray) -> np.ndarray:
@@ -178,14 +199,16 @@ def quarter_end_day(day_number: int) -> int:
     return int((end - pd.Timestamp("1970-01-01")).days)
 
 
-def snapshot_features(h: History, snapshot: pd.Timestamp) -> pd.DataFrame:
+def snapshot_features(h: History, snapshot: pd.Timestamp, known_at: int | None = None) -> pd.DataFrame:
     """Features of every deal open at ``snapshot`` (created before it, not yet closed), with labels.
 
     A snapshot sees what was recorded *before* its day: stage entries, owners, activities and
     annotations dated on the snapshot day itself belong to the next one.
 
     Columns: FEATURES, plus deal_id, rep_id, team_id, region_id, amount, and the labels
-    ``won_in_quarter`` / ``won`` (NaN where the outcome is not known yet).
+    ``won_in_quarter`` / ``won`` (NaN where the outcome is not known yet). Labels are what was known
+    on day number ``known_at`` (default: the end of the data): a backtest passes its cut-off, so a deal
+    won after the cut-off is still open, not a win.
     """
     s = int((pd.Timestamp(snapshot) - pd.Timestamp("1970-01-01")).days)
     open_ = np.flatnonzero((h.created < s) & (h.closed >= s))
@@ -230,9 +253,20 @@ def snapshot_features(h: History, snapshot: pd.Timestamp) -> pd.DataFrame:
     frame["team_id"] = info.team_id.to_numpy()
     frame["region_id"] = info.region_id.to_numpy()
     frame["amount"] = h.amount[open_]
-    q_end = quarter_end_day(s)
+    return with_labels(h, frame, s, known_at)
+
+
+def with_labels(
+    h: History, frame: pd.DataFrame, snapshot_day: int, known_at: int | None = None
+) -> pd.DataFrame:
+    """Set ``won_in_quarter`` / ``won`` of a snapshot's deals to what was known on day ``known_at``."""
+    known = h.as_of if known_at is None else min(known_at, h.as_of)
+    open_ = np.searchsorted(h.deal_ids, frame.deal_id.to_numpy())
+    q_end = quarter_end_day(snapshot_day)
     won, closed = h.won[open_], h.closed[open_]
+    won = np.where(closed < known, won, -1)  # closed after ``known``: still open then
     won_by_end = (won == 1) & (closed <= q_end)
-    frame["won_in_quarter"] = np.where(won_by_end, 1.0, np.where(q_end < h.as_of, 0.0, np.nan))
-    frame["won"] = np.where(won == -1, np.nan, won.astype(float))
-    return frame
+    return frame.assign(
+        won_in_quarter=np.where(won_by_end, 1.0, np.where(q_end < known, 0.0, np.nan)),
+        won=np.where(won == -1, np.nan, won.astype(float)),
+    )

@@ -69,7 +69,11 @@ class ForecastModel:
     # -- training ---------------------------------------------------------------------------------
     @classmethod
     def train(
-        cls, rows: pd.DataFrame, features: list[str], snapshot_col: str = "snapshot_date"
+        cls,
+        rows: pd.DataFrame,
+        features: list[str],
+        snapshot_col: str = "snapshot_date",
+        targets: tuple[str, ...] = TARGETS,
     ) -> ForecastModel:
         """Fit each target on the earlier 80% of snapshots, calibrate and score on the later 20%."""
         categorical = [
@@ -79,7 +83,7 @@ class ForecastModel:
             f: sorted(map(str, pd.Series(rows[f]).dropna().astype(object).unique())) for f in categorical
         }
         model = cls(features=list(features), categories=categories)
-        for target in TARGETS:
+        for target in targets:
             known = rows[rows[target].notna()]
             if known[target].nunique() < 2:
                 raise ValueError(f"cannot train: every known outcome of {target!r} is the same")

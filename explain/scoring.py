@@ -22,6 +22,7 @@ from explain.features import (
     build_history,
     quarter_label,
     snapshot_features,
+    won_between,
 )
 from explain.model import ForecastModel
 
@@ -33,11 +34,10 @@ def snapshot_dates(first: pd.Timestamp, last: pd.Timestamp) -> list[pd.Timestamp
     return list(pd.date_range(first.to_period("M").to_timestamp(), last, freq="MS"))
 
 
-def train_and_score(engine: Engine, progress: Callable[[str, int, int], None] | None = None) -> dict:
-    """Train the models and replace every stored forecast and explanation. Returns the model metrics."""
-    say = progress or (lambda _msg, _i, _n: None)
-    say("loading history", 0, 1)
-    frames = load_deal_history(engine)
+def feature_table(
+    frames: dict[str, pd.DataFrame], say: Callable[[str, int, int], None]
+) -> tuple[History, list[pd.Timestamp], list[pd.DataFrame]]:
+    """The history index, the monthly snapshot dates, and each snapshot's open deals with features."""
     if frames["deals"].empty:
         raise ValueError("the database has no deals to train on")
     history = build_history(frames)
@@ -51,6 +51,14 @@ def train_and_score(engine: Engine, progress: Callable[[str, int, int], None] | 
     for i, d in enumerate(dates):
         say("computing features", i, len(dates))
         rows.append(snapshot_features(history, d).assign(snapshot_date=d))
+    return history, dates, rows
+
+
+def train_and_score(engine: Engine, progress: Callable[[str, int, int], None] | None = None) -> dict:
+    """Train the models and replace every stored forecast and explanation. Returns the model metrics."""
+    say = progress or (lambda _msg, _i, _n: None)
+    say("loading history", 0, 1)
+    history, dates, rows = feature_table(load_deal_history(engine), say)
     table = pd.concat(rows, ignore_index=True)
     say("training", 0, 1)
     model = ForecastModel.train(table, list(FEATURES))
@@ -156,20 +164,4 @@ def _won_in_quarter_before(date: pd.Timestamp, h: History) -> pd.DataFrame:
     """Won amount per rep in the snapshot's quarter before the snapshot (credited to the last owner)."""
     s = int((date - pd.Timestamp("1970-01-01")).days)
     q_start = int((date.to_period("Q").start_time - pd.Timestamp("1970-01-01")).days)
-    hit = (h.won == 1) & (h.closed >= q_start) & (h.closed < s)
-    rep = h.final_owner[hit]
-    info = h.rep_info.reindex(rep)
-    won = pd.DataFrame(
-        {
-            "region_id": info.region_id.to_numpy(),
-            "team_id": info.team_id.to_numpy(),
-            "rep_id": rep,
-            "won_amount": h.amount[hit],
-        }
-    )
-    return (
-        won.dropna()
-        .astype({"region_id": int, "team_id": int})
-        .groupby(["region_id", "team_id", "rep_id"])
-        .sum()
-    )
+    return won_between(h, q_start, s - 1).groupby(["region_id", "team_id", "rep_id"]).sum()

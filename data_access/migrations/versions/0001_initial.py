@@ -217,9 +217,33 @@ def upgrade() -> None:
         sa.Column("effect_bookings", sa.Double(), nullable=False),
         sa.Column("effect_detail", sa.Text(), nullable=False),
     )
+    op.create_table(
+        "deal_attributes",
+        sa.Column("opportunity_id", sa.BigInteger(), nullable=False),
+        sa.Column("name", sa.String(length=64), nullable=False),
+        sa.Column("value", sa.String(length=256), nullable=True),
+    )
+    op.create_index("ix_deal_attributes_opp", "deal_attributes", ["opportunity_id"], unique=False)
+    op.create_table(
+        "backtests",
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("run_at", sa.DateTime(), nullable=False),
+        sa.Column("result", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_table(
+        "preferences",
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("value", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("key"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("preferences")
+    op.drop_table("backtests")
+    op.drop_index("ix_deal_attributes_opp", table_name="deal_attributes")
+    op.drop_table("deal_attributes")
     op.drop_table("truth_cells")
     op.drop_table("truth_causes")
     op.drop_table("teams")

@@ -1,0 +1,304 @@
+"""Time-ordered backtest of the forecast model against the methods CRMs use today.
+
+Every method predicts the same thing for each deal open at a monthly snapshot: the chance it is won
+by the end of the snapshot's quarter. For each cut-off (the first day of a quarter) each method is
+fitted on the snapshots before the cut-off, with only the outcomes known on that day (a deal won
+after the cut-off was still open then), and scored on the snapshots of the quarter that follows,
+against what really happened.
+
+Methods (``METHODS``):
+
+- ``model``: the product's calibrated XGBoost (``explain.model``), retrained per cut-off;
+- ``stage_weighted``: the win rate of each stage, fitted from history (amount x stage probability);
+- ``stage_weighted_fixed``: SuiteCRM's fixed stage probability table, applied to deals expected to
+  close this quarter (what EspoCRM/SuiteCRM show as the weighted pipeline);
+- ``naive_bayes``: per-field naive Bayes win probability, the method of Odoo's predictive lead scoring
+  (numeric fields cut into quintiles, Laplace smoothing);
+- ``stage_week_winrate``: the historical win rate by stage x week of the quarter (Gong's projection).
+
+Metrics (``METRICS``), on all test rows of all cut-offs together:
+
+- ``auc``, ``brier``: the usual; ``ece``: expected calibration error over ten equal-width bins;
+- ``wape``: of the bookings forecast per top-level region x quarter made at mid-quarter (the snapshot
+  of the quarter's second month): won so far + sum of amount x probability, against the quarter's
+  actual bookings; sum |forecast - actual| / sum actual;
+- ``conversion_error``: the funnel's stage-to-stage conversion rates implied by the probabilities
+  (P(win | stage k) / P(win | stage k+1)) against the same ratio of actual rates, mean absolute
+  difference weighted by deals at stage k (None where the data has a single stage);
+- ``bookings_error``: signed error of the summed mid-quarter forecast against actual bookings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import brier_score_loss, roc_auc_score
+from sqlalchemy import Engine
+
+from data_access.history import load_deal_history
+from data_access.scorecard import save_backtest
+from data_access.vocabulary import STAGES
+from explain.features import FEATURES, History, quarter_end_day, with_labels, won_between
+from explain.model import ForecastModel
+from explain.scoring import feature_table
+
+METHODS = ("model", "stage_weighted", "stage_weighted_fixed", "naive_bayes", "stage_week_winrate")
+METRICS = ("auc", "brier", "ece", "wape", "conversion_error", "bookings_error")
+TARGET = "won_in_quarter"
+
+# SuiteCRM's default probabilities (Qualification 20, Needs Analysis 25, Value Proposition 30,
+# Id. Decision Makers 40, Proposal/Price Quote 65, Negotiation/Review 80) on our stages.
+FIXED_STAGE_PROBABILITY = dict(zip(STAGES, (0.20, 0.25, 0.30, 0.40, 0.65, 0.80), strict=True))
+_SMOOTHING = 10.0  # pseudo-deals pulling a sparse rate towards its parent rate
+
+
+def _day(ts: pd.Timestamp) -> int:
+    return int((pd.Timestamp(ts) - pd.Timestamp("1970-01-01")).days)
+
+
+def _smoothed(rows: pd.DataFrame, keys: list[str], prior: pd.Series | float) -> pd.Series:
+    g = rows.groupby(keys, observed=True)[TARGET].agg(["sum", "count"])
+    parent = prior if np.isscalar(prior) else prior.reindex(g.index.get_level_values(0)).to_numpy()
+    return (g["sum"] + _SMOOTHING * parent) / (g["count"] + _SMOOTHING)
+
+
+def _week_of_quarter(rows: pd.DataFrame) -> np.ndarray:
+    left = rows.days_left_in_quarter.to_numpy(float)
+    return np.where(np.isnan(left), -1, np.clip((91 - np.nan_to_num(left)) // 7, 0, 13)).astype(int)
+
+
+class StageWeighted:
+    def fit(self, rows: pd.DataFrame, features: list[str]) -> StageWeighted:
+        self.base = float(rows[TARGET].mean())
+        self.rate = _smoothed(rows, ["stage_index"], self.base)
+        return self
+
+    def predict(self, rows: pd.DataFrame) -> np.ndarray:
+        return rows.stage_index.map(self.rate).fillna(self.base).to_numpy(float)
+
+
+class StageWeightedFixed:
+    def fit(self, rows: pd.DataFrame, features: list[str]) -> StageWeightedFixed:
+        return self
+
+    def predict(self, rows: pd.DataFrame) -> np.ndarray:
+        table = np.array([FIXED_STAGE_PROBABILITY[s] for s in STAGES])
+        p = table[rows.stage_index.to_numpy(int)]
+        to_close = rows.days_to_expected_close.to_numpy(float)
+        this_quarter = np.isnan(to_close) | (to_close <= rows.days_left_in_quarter.to_numpy(float))
+        return np.where(this_quarter, p, 0.0)
+
+
+class StageWeekWinRate:
+    def fit(self, rows: pd.DataFrame, features: list[str]) -> StageWeekWinRate:
+        self.base = float(rows[TARGET].mean())
+        self.stage = _smoothed(rows, ["stage_index"], self.base)
+        self.cell = _smoothed(rows.assign(week=_week_of_quarter(rows)), ["stage_index", "week"], self.stage)
+        return self
+
+    def predict(self, rows: pd.DataFrame) -> np.ndarray:
+        idx = pd.MultiIndex.from_arrays([rows.stage_index.to_numpy(), _week_of_quarter(rows)])
+        p = self.cell.reindex(idx).to_numpy(float)
+        fallback = rows.stage_index.map(self.stage).fillna(self.base).to_numpy(float)
+        return np.where(np.isnan(p), fallback, p)
+
+
+class NaiveBayes:
+    """P(won) proportional to P(won) x product over fields of P(field value | won), Laplace-smoothed."""
+
+    def _codes(self, rows: pd.DataFrame, name: str) -> np.ndarray:
+        col = rows[name]
+        if name in self.edges:
+            v = col.to_numpy(float)
+            return np.where(np.isnan(v), -1, np.searchsorted(self.edges[name], v, side="right"))
+        return col.astype(object).fillna("(missing)").astype(str).to_numpy()
+
+    def fit(self, rows: pd.DataFrame, features: list[str]) -> NaiveBayes:
+        self.features = features
+        self.edges = {
+            f: np.unique(np.nanquantile(rows[f].to_numpy(float), [0.2, 0.4, 0.6, 0.8]))
+            for f in features
+            if not (isinstance(rows[f].dtype, pd.CategoricalDtype) or rows[f].dtype == object)
+            and rows[f].notna().any()
+        }
+        y = rows[TARGET].to_numpy(int)
+        self.n = np.bincount(y, minlength=2).astype(float)
+        self.tables = {}
+        for f in features:
+            counts = pd.crosstab(self._codes(rows, f), y).reindex(columns=[0, 1], fill_value=0)
+            self.tables[f] = counts
+        return self
+
+    def predict(self, rows: pd.DataFrame) -> np.ndarray:
+        logit = np.full(len(rows), np.log(self.n[1] / self.n[0]))
+        for f in self.features:
+            counts = self.tables[f]
+            values = len(counts) + 1  # one more for values never seen in training
+            c = counts.reindex(self._codes(rows, f)).fillna(0.0).to_numpy(float)
+            logit += np.log((c[:, 1] + 1) / (self.n[1] + values)) - np.log(
+                (c[:, 0] + 1) / (self.n[0] + values)
+            )
+        return 1.0 / (1.0 + np.exp(-logit))
+
+
+class Model:
+    def fit(self, rows: pd.DataFrame, features: list[str]) -> Model:
+        self.model = ForecastModel.train(rows, features, targets=(TARGET,))
+        return self
+
+    def predict(self, rows: pd.DataFrame) -> np.ndarray:
+        return self.model.predict(rows, TARGET)
+
+
+BUILDERS = {
+    "model": Model,
+    "stage_weighted": StageWeighted,
+    "stage_weighted_fixed": StageWeightedFixed,
+    "naive_bayes": NaiveBayes,
+    "stage_week_winrate": StageWeekWinRate,
+}
+
+
+# -- metrics ---------------------------------------------------------------------------------------
+def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
+    which = np.minimum((p * bins).astype(int), bins - 1)
+    total = 0.0
+    for b in np.unique(which):
+        m = which == b
+        total += m.sum() * abs(p[m].mean() - y[m].mean())
+    return float(total / len(y))
+
+
+def conversion_error(stage: np.ndarray, y: np.ndarray, p: np.ndarray) -> float | None:
+    frame = (
+        pd.DataFrame({"stage": stage, "y": y, "p": p})
+        .groupby("stage")
+        .agg(n=("y", "size"), actual=("y", "mean"), predicted=("p", "mean"))
+    )
+    errors, weights = [], []
+    for k in frame.index:
+        if k + 1 not in frame.index or frame.actual[k + 1] <= 0 or frame.predicted[k + 1] <= 0:
+            continue
+        actual = frame.actual[k] / frame.actual[k + 1]
+        predicted = frame.predicted[k] / frame.predicted[k + 1]
+        errors.append(abs(predicted - actual))
+        weights.append(frame.n[k])
+    return float(np.average(errors, weights=weights)) if errors else None
+
+
+def wape(cells: pd.DataFrame) -> float | None:
+    actual = cells.actual.sum()
+    return float((cells.forecast - cells.actual).abs().sum() / actual) if actual > 0 else None
+
+
+def score(rows: pd.DataFrame, p: np.ndarray, cells: pd.DataFrame) -> dict[str, float | None]:
+    """Every metric of one method: ``rows`` are test deals with labels, ``cells`` its bookings forecast."""
+    y = rows[TARGET].to_numpy(int)
+    both = len(np.unique(y)) == 2
+    actual = cells.actual.sum()
+    return {
+        "auc": float(roc_auc_score(y, p)) if both else None,
+        "brier": float(brier_score_loss(y, p)),
+        "ece": expected_calibration_error(y, p),
+        "wape": wape(cells),
+        "conversion_error": conversion_error(rows.stage_index.to_numpy(int), y, p),
+        "bookings_error": float(cells.forecast.sum() / actual - 1) if actual > 0 else None,
+    }
+
+
+# -- the run ---------------------------------------------------------------------------------------
+def choose_cutoffs(history: History, dates: list[pd.Timestamp], count: int) -> list[pd.Timestamp]:
+    """The last ``count`` quarter starts whose quarter is over, with a whole labelled quarter before them."""
+    first = pd.Timestamp(dates[0]).to_period("Q").end_time.normalize() + pd.Timedelta(days=1)
+    starts = pd.date_range(first + pd.offsets.QuarterBegin(0), dates[-1], freq="QS")
+    done = [d for d in starts if quarter_end_day(_day(d)) < history.as_of and d > first]
+    return done[-count:]
+
+
+def _mid_quarter_cells(history: History, test: pd.DataFrame, p: np.ndarray, level: str) -> pd.DataFrame:
+    """Forecast vs actual bookings per ``level`` (region_id or team_id) x quarter, made at mid-quarter."""
+    out = []
+    for date, idx in test.groupby("snapshot_date").indices.items():
+        date = pd.Timestamp(date)
+        if date.month % 3 != 2:
+            continue
+        s = _day(date)
+        q_start, q_end = _day(date.to_period("Q").start_time), quarter_end_day(s)
+        rows = test.iloc[idx]
+        open_part = pd.Series(rows.amount.to_numpy() * p[idx]).groupby(rows[level].to_numpy()).sum()
+        so_far = won_between(history, q_start, s - 1).groupby(level).won_amount.sum()
+        actual = won_between(history, q_start, q_end).groupby(level).won_amount.sum()
+        cells = pd.DataFrame({"open": open_part, "so_far": so_far, "actual": actual}).fillna(0.0)
+        out.append(cells.assign(forecast=cells.open + cells.so_far, quarter=str(date.to_period("Q"))))
+    cols = ["forecast", "actual", "quarter"]
+    return pd.concat(out).rename_axis(level).reset_index() if out else pd.DataFrame(columns=[level, *cols])
+
+
+def backtest(
+    history: History,
+    dates: list[pd.Timestamp],
+    rows: list[pd.DataFrame],
+    features: list[str],
+    cutoffs: int = 4,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict:
+    """Fit every method per cut-off and score it on the next quarter. Returns the JSON-ready result."""
+    say = progress or (lambda _msg, _i, _n: None)
+    chosen = choose_cutoffs(history, dates, cutoffs)
+    if not chosen:
+        raise ValueError("the history is too short to backtest: it needs two finished quarters of snapshots")
+    by_date = dict(zip(map(pd.Timestamp, dates), rows, strict=True))
+    per_cutoff, tests, predictions = [], [], {m: [] for m in METHODS}
+    for i, cut in enumerate(chosen):
+        say(f"backtest {cut.date()}", i, len(chosen))
+        train = pd.concat(
+            [with_labels(history, f, _day(d), known_at=_day(cut)) for d, f in by_date.items() if d < cut]
+        )
+        train = train[train[TARGET].notna()]
+        test_end = cut + pd.offsets.QuarterBegin(1, startingMonth=1)
+        test = pd.concat([f for d, f in by_date.items() if cut <= d < test_end])
+        test = test[test[TARGET].notna()].reset_index(drop=True)
+        entry = {
+            "cutoff": str(cut.date()),
+            "quarter": str(cut.to_period("Q")),
+            "train_rows": len(train),
+            "test_rows": len(test),
+            "methods": {},
+        }
+        for name in METHODS:
+            p = BUILDERS[name]().fit(train, features).predict(test)
+            predictions[name].append(p)
+            cells = _mid_quarter_cells(history, test, p, "region_id")
+            entry["methods"][name] = score(test, p, cells)
+        per_cutoff.append(entry)
+        tests.append(test)
+    say("scoring", len(chosen), len(chosen))
+    test = pd.concat(tests, ignore_index=True)
+    # Snapshots in different cut-offs' test windows never repeat, so pooled rows keep their dates.
+    methods, teams = {}, {}
+    for name in METHODS:
+        p = np.concatenate(predictions[name])
+        methods[name] = score(test, p, _mid_quarter_cells(history, test, p, "region_id"))
+        team_cells = _mid_quarter_cells(history, test, p, "team_id")
+        for team, part in test.groupby("team_id").indices.items():
+            y = test[TARGET].to_numpy(int)[part]
+            teams.setdefault(str(int(team)), {})[name] = {
+                "auc": float(roc_auc_score(y, p[part])) if len(np.unique(y)) == 2 else None,
+                "wape": wape(team_cells[team_cells.team_id == team]),
+            }
+    return {"methods": methods, "cutoffs": per_cutoff, "teams": teams}
+
+
+def run_backtest(
+    engine: Engine, cutoffs: int = 4, progress: Callable[[str, int, int], None] | None = None
+) -> dict:
+    """Backtest the database's history, store the result for the scorecard page, and return it."""
+    say = progress or (lambda _msg, _i, _n: None)
+    say("loading history", 0, 1)
+    history, dates, rows = feature_table(load_deal_history(engine), say)
+    result = backtest(history, dates, rows, list(FEATURES), cutoffs=cutoffs, progress=say)
+    save_backtest(engine, result, datetime.now(UTC).replace(tzinfo=None))
+    return result
