@@ -26,6 +26,7 @@ from data_access.engine import (
     require_data,
     resolve_url,
 )
+from data_access.importer import MAX_LISTED
 from sample_data import DEFAULT_DEALS, DEFAULT_SEED, MIN_DEALS
 
 app = typer.Typer(
@@ -51,6 +52,8 @@ def _user_errors() -> Iterator[None]:
         yield
     except (DatabaseProblem, ValueError, SQLAlchemyError, OSError) as exc:
         typer.echo(f"error: {_first_line(exc)}", err=True)
+        for problem in getattr(exc, "problems", [])[1:MAX_LISTED]:  # an import lists its rows
+            typer.echo(f"  {problem}", err=True)
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
         typer.echo("error: interrupted", err=True)
@@ -134,6 +137,38 @@ def generate(
         typer.echo(
             f"generated {_deal_count(engine):,} deals (seed {seed}, {trained}) in "
             f"{time.perf_counter() - start:.1f} s into {engine.url.render_as_string()}"
+        )
+
+
+@app.command("import")
+def import_(
+    csv_files: list[Path] = typer.Argument(..., help="The export's CSV files, as the mapping names them."),
+    mapping: str = typer.Option(
+        ..., "--mapping", help="A mapping YAML file, or a shipped one: maven-crm, olist-funnel."
+    ),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    train: bool = typer.Option(True, "--train/--no-train", help="Train and score after importing."),
+) -> None:
+    """Replace the database's contents with a CRM export (CSV), checked row by row, all or nothing."""
+    from data_access.importer import Mapping, read_export, write_export
+
+    with _user_errors():
+        start = time.perf_counter()
+        export = read_export(Mapping.load(mapping), csv_files)  # every row checked before the database
+        engine = _engine(db, create=True)
+        with tqdm(desc="importing", unit="step", file=sys.stderr, leave=False) as bar:
+
+            def step(msg: str) -> None:
+                bar.set_description(msg)
+                bar.update(1)
+
+            counts = write_export(engine, export, progress=step)
+        if train:
+            _train(engine)
+        typer.echo(
+            f"imported {counts['opportunities']:,} deals, {counts['reps']:,} reps in {counts['teams']:,} teams "
+            f"({'trained' if train else 'not trained'}) in {time.perf_counter() - start:.1f} s "
+            f"into {engine.url.render_as_string()}"
         )
 
 

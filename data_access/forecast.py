@@ -86,6 +86,12 @@ def _forecast_by_cell(
         return read_frame(conn, stmt)
 
 
+def has_targets(engine: Engine) -> bool:
+    """Whether any sales target is recorded (an imported CRM export may bring none)."""
+    with engine.connect() as conn:
+        return conn.execute(select(s.targets.c.team_id).limit(1)).first() is not None
+
+
 def _targets(engine: Engine, level: str, region_id, team_id) -> pd.DataFrame:
     """Targets per entity (region or team) and quarter; rep level gets the team's."""
     tg, tm = s.targets, s.teams

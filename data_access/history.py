@@ -22,7 +22,8 @@ def read_frame(conn: Connection, stmt: Select) -> pd.DataFrame:
 
 
 def load_deal_history(engine: Engine, scope: Scope = FULL_ACCESS) -> dict[str, pd.DataFrame]:
-    """Deals with their account/product attributes, stage history, owners, activities and annotations."""
+    """Deals with their account/product attributes, stage history, owners, activities, annotations and
+    the extra fields an import brought (``attributes``: opportunity_id, name, value)."""
     o, a, p = s.opportunities, s.accounts, s.products
     owners = s.ownership_history
     r, t = s.reps, s.teams
@@ -64,6 +65,12 @@ def load_deal_history(engine: Engine, scope: Scope = FULL_ACCESS) -> dict[str, p
                     s.activities.c.kind,
                     s.activities.c.activity_date,
                     s.activities.c.role_met,
+                ),
+            ),
+            "attributes": read_frame(
+                conn,
+                select(
+                    s.deal_attributes.c.opportunity_id, s.deal_attributes.c.name, s.deal_attributes.c.value
                 ),
             ),
             "annotations": read_frame(

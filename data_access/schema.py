@@ -84,6 +84,7 @@ opportunities = Table(
     "opportunities",
     metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("external_id", String(64)),  # the id in the CRM it was imported from
     Column("owner_rep_id", Integer, nullable=False),
     Column("account_id", Integer),
     Column("product_id", Integer),

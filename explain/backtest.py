@@ -41,7 +41,7 @@ from sqlalchemy import Engine
 from data_access.history import load_deal_history
 from data_access.scorecard import save_backtest
 from data_access.vocabulary import STAGES
-from explain.features import FEATURES, History, quarter_end_day, with_labels, won_between
+from explain.features import History, feature_names, quarter_end_day, with_labels, won_between
 from explain.model import ForecastModel
 from explain.scoring import feature_table
 
@@ -121,7 +121,8 @@ class NaiveBayes:
         self.edges = {
             f: np.unique(np.nanquantile(rows[f].to_numpy(float), [0.2, 0.4, 0.6, 0.8]))
             for f in features
-            if not (isinstance(rows[f].dtype, pd.CategoricalDtype) or rows[f].dtype == object)
+            if pd.api.types.is_numeric_dtype(rows[f])
+            and not isinstance(rows[f].dtype, pd.CategoricalDtype)
             and rows[f].notna().any()
         }
         y = rows[TARGET].to_numpy(int)
@@ -214,7 +215,7 @@ def choose_cutoffs(history: History, dates: list[pd.Timestamp], count: int) -> l
     """The last ``count`` quarter starts whose quarter is over, with a whole labelled quarter before them."""
     first = pd.Timestamp(dates[0]).to_period("Q").end_time.normalize() + pd.Timedelta(days=1)
     starts = pd.date_range(first + pd.offsets.QuarterBegin(0), dates[-1], freq="QS")
-    done = [d for d in starts if quarter_end_day(_day(d)) < history.as_of and d > first]
+    done = [d for d in starts if quarter_end_day(_day(d)) <= history.as_of and d > first]
     return done[-count:]
 
 
@@ -299,6 +300,6 @@ def run_backtest(
     say = progress or (lambda _msg, _i, _n: None)
     say("loading history", 0, 1)
     history, dates, rows = feature_table(load_deal_history(engine), say)
-    result = backtest(history, dates, rows, list(FEATURES), cutoffs=cutoffs, progress=say)
+    result = backtest(history, dates, rows, feature_names(history), cutoffs=cutoffs, progress=say)
     save_backtest(engine, result, datetime.now(UTC).replace(tzinfo=None))
     return result

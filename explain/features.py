@@ -83,6 +83,7 @@ class History:
     activity_keys: np.ndarray
     event_keys: dict[str, np.ndarray]
     rep_info: pd.DataFrame  # index rep id: team_id, region_id, seniority, hire_day
+    attributes: dict[str, np.ndarray]  # feature name -> each deal's value of an imported field
     as_of: int  # the last day the data knows about
     final_owner: np.ndarray  # rep owning each deal last
 
@@ -154,11 +155,46 @@ def build_history(frames: dict[str, pd.DataFrame]) -> History:
         activity_keys=np.sort(_keys(a_idx, a_day)[customer_contact]),
         event_keys=events,
         rep_info=reps[["team_id", "region_id", "seniority", "hire_day"]],
+        attributes=_attributes(frames.get("attributes"), pos_of, len(ids)),
         final_owner=_final_owner(
             len(ids), idx(owners.opportunity_id)[o_order], owners.rep_id.to_numpy(np.int64)[o_order]
         ),
         as_of=_last_day(s_day, _days(deals.created_date), _days(deals.closed_date), a_day),
     )
+
+
+_RESERVED = frozenset(
+    {
+        *FEATURES,
+        "deal_id",
+        "rep_id",
+        "team_id",
+        "region_id",
+        "amount",
+        "won",
+        "won_in_quarter",
+        "snapshot_date",
+    }
+)
+
+
+def _attributes(rows: pd.DataFrame | None, pos_of: pd.Series, n: int) -> dict[str, np.ndarray]:
+    """Imported fields as one value array per field, aligned with the deals (None where absent)."""
+    out: dict[str, np.ndarray] = {}
+    if rows is None or rows.empty:
+        return out
+    for name, part in rows.groupby("name", sort=True):
+        values = np.full(n, None, dtype=object)
+        where = pos_of.reindex(part.opportunity_id.to_numpy()).to_numpy()
+        ok = ~np.isnan(where)
+        values[where[ok].astype(int)] = part.value.to_numpy(object)[ok]
+        out[name if name not in _RESERVED else f"{name}_field"] = values
+    return out
+
+
+def feature_names(h: History) -> list[str]:
+    """The model's features for this history: the built-in ones plus every imported field."""
+    return [*FEATURES, *h.attributes]
 
 
 def won_between(h: History, first_day: int, last_day: int) -> pd.DataFrame:
@@ -224,7 +260,8 @@ def snapshot_features(h: History, snapshot: pd.Timestamp, known_at: int | None =
     dd = h.decision_day[open_]
     f["decision_days"] = np.where(dd < s, s - dd, np.nan)
     f["deal_age_days"] = (s - h.created[open_]).astype(float)
-    f["days_to_expected_close"] = (h.expected_close[open_] - s).astype(float)
+    planned = h.expected_close[open_]
+    f["days_to_expected_close"] = np.where(planned < 900_000, planned - s, np.nan)  # NaN: not recorded
     f["days_left_in_quarter"] = np.full(len(open_), float(quarter_end_day(s) - s))
     f["amount_log10"] = np.log10(np.maximum(h.amount[open_], 1.0))
     f["discount_pct"] = np.where(h.quote_day[open_] < s, h.discount[open_], np.nan)
@@ -248,6 +285,8 @@ def snapshot_features(h: History, snapshot: pd.Timestamp, known_at: int | None =
     frame = pd.DataFrame(f)
     frame["tier"] = pd.Categorical(h.tier[open_])
     frame["product_line"] = pd.Categorical(h.product_line[open_])
+    for name, values in h.attributes.items():
+        frame[name] = pd.Categorical(values[open_])
     frame["deal_id"] = h.deal_ids[open_]
     frame["rep_id"] = rep
     frame["team_id"] = info.team_id.to_numpy()

@@ -77,7 +77,9 @@ class ForecastModel:
     ) -> ForecastModel:
         """Fit each target on the earlier 80% of snapshots, calibrate and score on the later 20%."""
         categorical = [
-            f for f in features if isinstance(rows[f].dtype, pd.CategoricalDtype) or rows[f].dtype == object
+            f
+            for f in features
+            if isinstance(rows[f].dtype, pd.CategoricalDtype) or not pd.api.types.is_numeric_dtype(rows[f])
         ]
         categories = {
             f: sorted(map(str, pd.Series(rows[f]).dropna().astype(object).unique())) for f in categorical
@@ -86,6 +88,9 @@ class ForecastModel:
         for target in targets:
             known = rows[rows[target].notna()]
             if known[target].nunique() < 2:
+                if target != targets[0]:  # e.g. a lead funnel that records wins but no losses
+                    model.metrics[target] = {"skipped": f"every known outcome of {target!r} is the same"}
+                    continue
                 raise ValueError(f"cannot train: every known outcome of {target!r} is the same")
             dates = np.sort(known[snapshot_col].unique())
             cut = dates[max(1, int(len(dates) * 0.8)) - 1] if len(dates) > 1 else dates[0]

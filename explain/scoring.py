@@ -16,10 +16,9 @@ from sqlalchemy import Engine
 from data_access.history import load_deal_history
 from data_access.model_store import ScoredSnapshot, replace_model_outputs
 from explain.features import (
-    CATEGORICAL_FEATURES,
-    FEATURES,
     History,
     build_history,
+    feature_names,
     quarter_label,
     snapshot_features,
     won_between,
@@ -61,7 +60,7 @@ def train_and_score(engine: Engine, progress: Callable[[str, int, int], None] | 
     history, dates, rows = feature_table(load_deal_history(engine), say)
     table = pd.concat(rows, ignore_index=True)
     say("training", 0, 1)
-    model = ForecastModel.train(table, list(FEATURES))
+    model = ForecastModel.train(table, feature_names(history))
     del table
 
     def scored() -> Iterator[ScoredSnapshot]:
@@ -81,7 +80,8 @@ def score_snapshot(
     """Forecast, SHAP and roll-ups of one snapshot's open deals."""
     quarter = quarter_label(int((date - pd.Timestamp("1970-01-01")).days))
     p_quarter, contrib, _ = model.explain(frame, FORECAST_TARGET)
-    p_win = model.predict(frame, "won")
+    # An export that records no lost deals (a lead funnel) cannot teach "won at all": use the quarter's.
+    p_win = model.predict(frame, "won") if "won" in model.heads else p_quarter
     deals = pd.DataFrame(
         {
             "snapshot_date": date,
@@ -100,13 +100,13 @@ def score_snapshot(
     features = np.array(model.features)
     values = np.column_stack(
         [
-            frame[f].to_numpy(float) if f not in CATEGORICAL_FEATURES else np.full(n, np.nan)
+            frame[f].to_numpy(float) if f not in model.categories else np.full(n, np.nan)
             for f in model.features
         ]
     )
     texts = np.column_stack(
         [
-            frame[f].astype(object).to_numpy() if f in CATEGORICAL_FEATURES else np.full(n, None)
+            frame[f].astype(object).to_numpy() if f in model.categories else np.full(n, None)
             for f in model.features
         ]
     )

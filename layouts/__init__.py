@@ -1,6 +1,6 @@
 """Presentation: chart builders, the app template and the UI string catalogue. Imports nothing of ours."""
 
-from layouts.charts import deal_bars, deviation_heatmap, driver_bars, shap_waterfall
+from layouts.charts import deal_bars, deviation_heatmap, driver_bars, metric_lines, shap_waterfall
 from layouts.strings import CATALOGUE, LANGUAGES, fmt_cny, t
 from layouts.template import app_template, nav_links, notification_error
 
@@ -12,6 +12,7 @@ __all__ = [
     "deviation_heatmap",
     "driver_bars",
     "fmt_cny",
+    "metric_lines",
     "nav_links",
     "notification_error",
     "shap_waterfall",

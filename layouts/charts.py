@@ -253,3 +253,28 @@ def deal_bars(frame: pd.DataFrame, lang: str = "en") -> hv.Bars:
         show_grid=True,
         toolbar="above",
     )
+
+
+def metric_lines(frame: pd.DataFrame, metric_label: str) -> hv.Overlay:
+    """One line per method of a metric over the backtest's quarters.
+
+    ``frame`` columns: ``quarter`` (str), ``method`` (display name), ``value`` (float; NaN skipped).
+    """
+    frame = frame.loc[:, ["quarter", "method", "value"]].dropna().copy()
+    frame["quarter"] = frame["quarter"].astype(str)
+    quarter = hv.Dimension("quarter", label=" ")
+    value = hv.Dimension("value", label=metric_label)
+    layers = []
+    for method, part in frame.groupby("method", sort=False):
+        layers.append(hv.Curve(part, quarter, value, label=method).opts(line_width=2, tools=["hover"]))
+        layers.append(hv.Scatter(part, quarter, value, label=method).opts(size=7, tools=["hover"]))
+    if not layers:
+        layers = [hv.Curve([], quarter, value)]
+    return hv.Overlay(layers).opts(
+        legend_position="right",
+        responsive=True,
+        min_width=500,
+        height=320,
+        show_grid=True,
+        toolbar="above",
+    )

@@ -27,6 +27,9 @@ class ForecastPage(CockpitPage):
         super().__init__(**params)
         self._rows = pd.DataFrame()
         self._deals = pd.DataFrame()
+        self._has_targets = fc.has_targets(self.engine)
+        if not self._has_targets:
+            self.state.mode = "change"  # nothing to compare with but the previous snapshot
         self._taps: list[hv.streams.Stream] = []
         self._title = pn.pane.Markdown(margin=(0, 10))
         self._crumbs = pn.Row(margin=(0, 5))
@@ -102,13 +105,18 @@ class ForecastPage(CockpitPage):
     def _render_controls(self) -> None:
         lang, st = self.state.lang, self.state
         self._title.object = f"## {t('nav_forecast', lang)}"
-        self._mode.options = {t("mode_target", lang): "target", t("mode_change", lang): "change"}
+        modes = {t("mode_target", lang): "target", t("mode_change", lang): "change"}
+        if not self._has_targets:
+            modes.pop(t("mode_target", lang))
+            st.mode = "change"  # a link may still ask for targets
+        self._mode.options = modes
         self._mode.value = st.mode
         months = (1, 2, 3) if st.mode == "target" else (2, 3)
         self._month.options = {t(f"month_{m}", lang): m for m in months}
         self._month.label = t("snapshot_month", lang)
         self._month.value = max(st.month, months[0])
-        self._help.object = t(f"mode_help_{st.mode}", lang)
+        note = "" if self._has_targets else f" {t('no_targets', lang)}"
+        self._help.object = t(f"mode_help_{st.mode}", lang) + note
 
     def _name(self, level: str, key: int) -> str:
         names = fc.names(self.engine, self.scope, level, [key])

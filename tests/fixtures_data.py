@@ -5,6 +5,8 @@ Registered for every test module by ``pytest_plugins`` in ``tests/conftest.py``.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 SMALL_DEALS = 3000
@@ -37,3 +39,34 @@ def story_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
     path = tmp_path_factory.mktemp("story") / "story.duckdb"
     return build_sample(f"duckdb:///{path}", deals=DEFAULT_DEALS, seed=DEFAULT_SEED)
+
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+MAVEN_FILES = ("sales_pipeline.csv", "sales_teams.csv", "accounts.csv", "products.csv")
+OLIST_FILES = ("olist_marketing_qualified_leads_dataset.csv", "olist_closed_deals_dataset.csv")
+
+
+def import_shared(url: str, mapping: str, folder: str, files: tuple[str, ...], train: bool = True) -> str:
+    """Import one of the real datasets in ../shared/data through its shipped mapping; return ``url``.
+
+    With ``train``, the models are trained and the backtest run too, as a user would before serving.
+    """
+    from data_access.engine import get_engine
+    from data_access.importer import Mapping, import_export
+    from explain.backtest import run_backtest
+    from explain.scoring import train_and_score
+
+    engine = get_engine(url)
+    import_export(engine, Mapping.load(mapping), [SHARED_DATA / folder / f for f in files])
+    if train:
+        train_and_score(engine)
+        run_backtest(engine)
+    engine.dispose()  # the file is complete and unlocked for another process
+    return url
+
+
+@pytest.fixture(scope="session")
+def maven_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The Maven CRM export imported (shipped mapping), trained and backtested, in its own DuckDB file."""
+    path = tmp_path_factory.mktemp("maven") / "maven.duckdb"
+    return import_shared(f"duckdb:///{path}", "maven-crm", "maven-crm", MAVEN_FILES)

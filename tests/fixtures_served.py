@@ -69,14 +69,13 @@ def _wait_ready(url: str, proc: subprocess.Popen, log: Path) -> None:
     )
 
 
-@pytest.fixture(scope="session")
-def served_db_url(story_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A copy of the sample that only the server process opens."""
+def _copy_db(db_url: str, tmp_path_factory: pytest.TempPathFactory, name: str) -> str:
+    """A copy of a DuckDB database that only the server process opens."""
     from data_access.engine import get_engine
 
-    get_engine(story_db_url).dispose()  # closes this process's connections: the file is complete and unlocked
-    source = Path(story_db_url.removeprefix("duckdb:///"))
-    target = tmp_path_factory.mktemp("served") / "served.duckdb"
+    get_engine(db_url).dispose()  # closes this process's connections: the file is complete and unlocked
+    source = Path(db_url.removeprefix("duckdb:///"))
+    target = tmp_path_factory.mktemp("served") / f"{name}.duckdb"
     shutil.copyfile(source, target)
     wal = source.with_name(source.name + ".wal")
     if wal.exists():
@@ -85,24 +84,19 @@ def served_db_url(story_db_url: str, tmp_path_factory: pytest.TempPathFactory) -
 
 
 @pytest.fixture(scope="session")
-def served_app(served_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
-    """``cockpit serve --db <copy> --port <free> --no-show`` in a subprocess, ready when /forecast answers 200."""
+def served_db_url(story_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A copy of the sample that only the server process opens."""
+    return _copy_db(story_db_url, tmp_path_factory, "served")
+
+
+def _serve(db_url: str, tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[ServedApp]:
+    """``cockpit serve --db <db_url> --port <free> --no-show`` in a subprocess, ready when /forecast answers 200."""
     ARTIFACTS.mkdir(exist_ok=True)
     port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "server.log"
+    log = tmp_path_factory.mktemp("server") / f"{name}.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [
-                *_cli(),
-                "serve",
-                "--db",
-                served_db_url,
-                "--port",
-                str(port),
-                "--address",
-                "127.0.0.1",
-                "--no-show",
-            ],
+            [*_cli(), "serve", "--db", db_url, "--port", str(port), "--address", "127.0.0.1", "--no-show"],
             stdout=out,
             stderr=subprocess.STDOUT,
             cwd=REPO,
@@ -118,4 +112,16 @@ def served_app(served_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=15)
-        shutil.copyfile(log, ARTIFACTS / "server.log")
+        shutil.copyfile(log, ARTIFACTS / f"{name}.log")
+
+
+@pytest.fixture(scope="session")
+def served_app(served_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
+    """The cockpit served on a copy of the default-size sample."""
+    yield from _serve(served_db_url, tmp_path_factory, "server")
+
+
+@pytest.fixture(scope="session")
+def served_maven(maven_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
+    """The cockpit served on a copy of the imported Maven CRM export."""
+    yield from _serve(_copy_db(maven_db_url, tmp_path_factory, "maven"), tmp_path_factory, "server-maven")

@@ -102,6 +102,7 @@ def upgrade() -> None:
     op.create_table(
         "opportunities",
         sa.Column("id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("external_id", sa.String(length=64), nullable=True),
         sa.Column("owner_rep_id", sa.Integer(), nullable=False),
         sa.Column("account_id", sa.Integer(), nullable=True),
         sa.Column("product_id", sa.Integer(), nullable=True),
