@@ -64,9 +64,12 @@ def _level_filter(table, region_id: int | None, team_id: int | None) -> list:
 
 
 def _forecast_by_cell(
-    engine: Engine, scope: Scope, level: str, months: list[int], region_id, team_id
+    engine: Engine, scope: Scope, level: str, months: list[int], region_id, team_id, method: str = "model"
 ) -> pd.DataFrame:
-    """Forecast (won so far + expected from open deals) and pipeline per entity, quarter and month."""
+    """Forecast (won so far + expected from open deals) and pipeline per entity, quarter and month.
+
+    ``method``: whose expected amounts: the model's, or a baseline's (``method_rollup``).
+    """
     r, sn = s.forecast_rollup, s.snapshots
     key = r.c[f"{level}_id"]
     stmt = (
@@ -74,7 +77,8 @@ def _forecast_by_cell(
             key.label("key"),
             r.c.quarter,
             sn.c.month_of_quarter.label("month"),
-            func.sum(r.c.won_amount + r.c.expected_amount).label("forecast"),
+            func.sum(r.c.won_amount).label("won"),
+            func.sum(r.c.expected_amount).label("expected"),
             func.sum(r.c.won_amount + r.c.open_amount).label("pipeline"),
             func.sum(r.c.open_amount).label("open_amount"),
         )
@@ -83,7 +87,31 @@ def _forecast_by_cell(
         .group_by(key, r.c.quarter, sn.c.month_of_quarter)
     )
     with engine.connect() as conn:
-        return read_frame(conn, stmt)
+        out = read_frame(conn, stmt)
+        if method != "model":
+            m = s.method_rollup
+            mkey = m.c[f"{level}_id"]
+            alt = read_frame(
+                conn,
+                select(
+                    mkey.label("key"),
+                    m.c.quarter,
+                    sn.c.month_of_quarter.label("month"),
+                    func.sum(m.c.expected_amount).label("expected"),
+                )
+                .join(sn, sn.c.snapshot_date == m.c.snapshot_date)
+                .where(
+                    m.c.method == method,
+                    sn.c.month_of_quarter.in_(months),
+                    *_level_filter(m, region_id, team_id),
+                    *scope.clauses(m),
+                )
+                .group_by(mkey, m.c.quarter, sn.c.month_of_quarter),
+            )
+            out = out.drop(columns="expected").merge(alt, on=["key", "quarter", "month"], how="left")
+            out["expected"] = out.expected.fillna(0.0)
+    out["forecast"] = out.won + out.expected
+    return out.drop(columns=["won", "expected"])
 
 
 def has_targets(engine: Engine) -> bool:
@@ -127,8 +155,9 @@ def deviation_by_cell(
     team_id: int | None = None,
     month: int = 3,
     mode: str = "target",
+    method: str = "model",
 ) -> pd.DataFrame:
-    """Forecast deviation per (entity, quarter) at a drill level.
+    """Forecast deviation per (entity, quarter) at a drill level, by ``method``'s expected amounts.
 
     mode "target": (forecast - target) / target, the forecast as of the snapshot at ``month`` of the
     quarter (reps get their team's target pro rata to their pipeline). mode "change": change of the
@@ -142,7 +171,7 @@ def deviation_by_cell(
     if mode == "change" and month == 1:
         month = 2
     months = [month - 1, month] if mode == "change" else [month]
-    f = _forecast_by_cell(engine, scope, level, months, region_id, team_id)
+    f = _forecast_by_cell(engine, scope, level, months, region_id, team_id, method)
     if f.empty:
         return pd.DataFrame(
             columns=["key", "name_en", "name_zh", "quarter", "forecast", "reference", "deviation"]

@@ -25,6 +25,7 @@ class ScoredSnapshot:
     shap: pd.DataFrame  # shap_contributions rows
     rollup: pd.DataFrame  # forecast_rollup rows
     drivers: pd.DataFrame  # driver_rollup rows
+    methods: pd.DataFrame  # method_rollup rows: the baselines' expected amounts per rep
 
 
 def replace_model_outputs(
@@ -50,6 +51,7 @@ def replace_model_outputs(
             bulk_insert(conn, s.shap_contributions, snap.shap)
             bulk_insert(conn, s.forecast_rollup, snap.rollup)
             bulk_insert(conn, s.driver_rollup, snap.drivers)
+            bulk_insert(conn, s.method_rollup, snap.methods)
             count += 1
     return count
 

@@ -205,6 +205,18 @@ forecast_rollup = Table(
     Column("won_amount", Double, nullable=False),  # won in the quarter before the snapshot
 )
 
+method_rollup = Table(
+    "method_rollup",
+    metadata,
+    Column("snapshot_date", Date, nullable=False),
+    Column("quarter", String(8), nullable=False),
+    Column("region_id", Integer, nullable=False),
+    Column("team_id", Integer, nullable=False),
+    Column("rep_id", Integer, nullable=False),
+    Column("method", String(32), nullable=False),  # a baseline the team may pick as "the forecast"
+    Column("expected_amount", Double, nullable=False),
+)
+
 driver_rollup = Table(
     "driver_rollup",
     metadata,
@@ -273,4 +285,4 @@ truth_cells = Table(
     Column("effect_detail", Text, nullable=False),
 )
 
-FACT_TABLES = (forecast_snapshots, shap_contributions, forecast_rollup, driver_rollup)
+FACT_TABLES = (forecast_snapshots, shap_contributions, forecast_rollup, method_rollup, driver_rollup)

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from data_access.history import load_deal_history
 from data_access.model_store import ScoredSnapshot, replace_model_outputs
+from explain.baselines import BUILDERS, METHODS
 from explain.features import (
     History,
     build_history,
@@ -60,13 +61,17 @@ def train_and_score(engine: Engine, progress: Callable[[str, int, int], None] | 
     history, dates, rows = feature_table(load_deal_history(engine), say)
     table = pd.concat(rows, ignore_index=True)
     say("training", 0, 1)
-    model = ForecastModel.train(table, feature_names(history))
-    del table
+    features = feature_names(history)
+    model = ForecastModel.train(table, features)
+    say("fitting baselines", 0, 1)
+    known = table[table[FORECAST_TARGET].notna()]
+    baselines = {m: BUILDERS[m]().fit(known, features) for m in METHODS if m != "model"}
+    del table, known
 
     def scored() -> Iterator[ScoredSnapshot]:
         for i, (d, frame) in enumerate(zip(dates, rows, strict=True)):
             say("scoring and explaining", i, len(dates))
-            yield score_snapshot(model, d, frame, history)
+            yield score_snapshot(model, d, frame, history, baselines)
 
     replace_model_outputs(
         engine, model.to_json(), model.metrics, datetime.now(UTC).replace(tzinfo=None), scored()
@@ -75,9 +80,13 @@ def train_and_score(engine: Engine, progress: Callable[[str, int, int], None] | 
 
 
 def score_snapshot(
-    model: ForecastModel, date: pd.Timestamp, frame: pd.DataFrame, history: History
+    model: ForecastModel,
+    date: pd.Timestamp,
+    frame: pd.DataFrame,
+    history: History,
+    baselines: dict | None = None,
 ) -> ScoredSnapshot:
-    """Forecast, SHAP and roll-ups of one snapshot's open deals."""
+    """Forecast, SHAP and roll-ups of one snapshot's open deals (and the baselines' expected amounts)."""
     quarter = quarter_label(int((date - pd.Timestamp("1970-01-01")).days))
     p_quarter, contrib, _ = model.explain(frame, FORECAST_TARGET)
     # An export that records no lost deals (a lead funnel) cannot teach "won at all": use the quarter's.
@@ -149,6 +158,14 @@ def score_snapshot(
         .sum()
         .assign(snapshot_date=date, quarter=quarter)
     )
+    methods = [
+        deals[keys]
+        .assign(expected_amount=deals.amount.to_numpy() * baseline.predict(frame))
+        .groupby(keys, as_index=False)
+        .expected_amount.sum()
+        .assign(method=name)
+        for name, baseline in (baselines or {}).items()
+    ]
     return ScoredSnapshot(
         date=date.date(),
         quarter=quarter,
@@ -157,6 +174,9 @@ def score_snapshot(
         shap=shap,
         rollup=rollup,
         drivers=drivers,
+        methods=pd.concat(methods, ignore_index=True).assign(snapshot_date=date, quarter=quarter)
+        if methods
+        else pd.DataFrame(),
     )
 
 

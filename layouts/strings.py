@@ -110,6 +110,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "No backtest yet: run `cockpit backtest` to score the forecast against the baselines.",
         "zh": "尚无回测结果:请运行 `cockpit backtest`,将预测与基准方法对比。",
     },
+    "method_note": {
+        "en": "The heatmap uses “{method}”, the forecast picked on the scorecard; the drivers below explain "
+        "the Cockpit model's forecast.",
+        "zh": "热力图使用评分卡上选定的预测方法“{method}”;下方驱动因素解释的是 Cockpit 模型的预测。",
+    },
     "the_forecast": {"en": "The forecast", "zh": "采用的预测方法"},
     "forecast_picked": {
         "en": "Saved: the team's forecast is now “{method}”.",

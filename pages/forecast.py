@@ -7,6 +7,7 @@ import pandas as pd
 import panel as pn
 
 from data_access import forecast as fc
+from data_access.scorecard import forecast_method
 from explain.drivers import cell_drivers, deal_waterfall
 from layouts import deal_bars, deviation_heatmap, driver_bars, fmt_cny, shap_waterfall, t
 from pages.base import CockpitPage
@@ -93,6 +94,7 @@ class ForecastPage(CockpitPage):
             pane.loading = on
 
     def _refresh(self) -> None:
+        self._method = forecast_method(self.engine)  # picked on the scorecard; the model by default
         try:
             self._render_controls()
             self._render_crumbs()
@@ -116,6 +118,8 @@ class ForecastPage(CockpitPage):
         self._month.label = t("snapshot_month", lang)
         self._month.value = max(st.month, months[0])
         note = "" if self._has_targets else f" {t('no_targets', lang)}"
+        if self._method != "model":
+            note += " " + t("method_note", lang, method=t(f"method_{self._method}", lang))
         self._help.object = t(f"mode_help_{st.mode}", lang) + note
 
     def _name(self, level: str, key: int) -> str:
@@ -147,7 +151,14 @@ class ForecastPage(CockpitPage):
         st, lang = self.state, self.state.lang
         rows = _ROWS_OF[st.level]
         frame = fc.deviation_by_cell(
-            self.engine, self.scope, rows, region_id=st.region, team_id=st.team, month=st.month, mode=st.mode
+            self.engine,
+            self.scope,
+            rows,
+            region_id=st.region,
+            team_id=st.team,
+            month=st.month,
+            mode=st.mode,
+            method=self._method,
         )
         self._rows = frame
         plot_frame = frame.assign(label=frame[f"name_{lang}"])[
@@ -161,6 +172,7 @@ class ForecastPage(CockpitPage):
         self._hint.object = t("click_hint", lang) if not frame.empty else t("no_data", lang)
 
     def _selected_row(self) -> pd.Series | None:
+        """The selected cell by the model's forecast: the drivers explain the model."""
         st = self.state
         if st.selected is None or st.quarter is None:
             return None

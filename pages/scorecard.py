@@ -9,7 +9,8 @@ import panel as pn
 
 from data_access import forecast as fc
 from data_access.scorecard import forecast_method, latest_backtest, set_forecast_method
-from explain.backtest import METHODS, METRICS
+from explain.backtest import METRICS
+from explain.baselines import METHODS
 from layouts import metric_lines, t
 from pages.base import CockpitPage
 from pages.state import URL_PARAMETERS

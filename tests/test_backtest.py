@@ -12,15 +12,8 @@ import pytest
 from data_access.engine import get_engine
 from data_access.history import load_deal_history
 from data_access.scorecard import latest_backtest
-from explain.backtest import (
-    METHODS,
-    METRICS,
-    NaiveBayes,
-    StageWeekWinRate,
-    conversion_error,
-    expected_calibration_error,
-    run_backtest,
-)
+from explain.backtest import METRICS, conversion_error, expected_calibration_error, run_backtest
+from explain.baselines import METHODS, NaiveBayes, StageWeekWinRate
 from explain.features import build_history, snapshot_features
 from tests.test_cli import assert_one_error, run_cli
 

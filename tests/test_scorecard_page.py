@@ -50,3 +50,26 @@ def test_scorecard_without_a_backtest_says_how_to_run_one(small_db_url: str) -> 
     page = ScorecardPage(db_url=small_db_url)
     assert "cockpit backtest" in page._intro.object
     assert not page._overall.visible
+
+
+def test_the_picked_method_drives_the_forecast_heatmap(backtested_url: str) -> None:
+    from data_access import forecast as fc
+    from data_access.scope import FULL_ACCESS
+    from pages.forecast import ForecastPage
+
+    engine = get_engine(backtested_url)
+    model = fc.deviation_by_cell(engine, FULL_ACCESS, "region", method="model")
+    fixed = fc.deviation_by_cell(engine, FULL_ACCESS, "region", method="stage_weighted_fixed")
+    assert len(model) == len(fixed) and (model.forecast != fixed.forecast).any()
+    assert (model.reference == fixed.reference).all()  # same targets, another forecast
+    set_forecast_method(engine, "stage_weighted_fixed")
+    try:
+        page = ForecastPage(db_url=backtested_url)
+        assert page._rows.forecast.round(2).tolist() == fixed.forecast.round(2).tolist()
+        assert t("method_stage_weighted_fixed") in page._help.object
+    finally:
+        set_forecast_method(engine, "model")
+    assert (
+        ForecastPage(db_url=backtested_url)._rows.forecast.round(2).tolist()
+        == model.forecast.round(2).tolist()
+    )

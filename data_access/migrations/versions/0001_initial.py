@@ -238,9 +238,20 @@ def upgrade() -> None:
         sa.Column("value", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("key"),
     )
+    op.create_table(
+        "method_rollup",
+        sa.Column("snapshot_date", sa.Date(), nullable=False),
+        sa.Column("quarter", sa.String(length=8), nullable=False),
+        sa.Column("region_id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.Integer(), nullable=False),
+        sa.Column("rep_id", sa.Integer(), nullable=False),
+        sa.Column("method", sa.String(length=32), nullable=False),
+        sa.Column("expected_amount", sa.Double(), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("method_rollup")
     op.drop_table("preferences")
     op.drop_table("backtests")
     op.drop_index("ix_deal_attributes_opp", table_name="deal_attributes")
