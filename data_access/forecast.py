@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, and_, func, select
 
@@ -329,3 +330,81 @@ def quarters(engine: Engine) -> list[str]:
             q
             for (q,) in conn.execute(select(s.snapshots.c.quarter).distinct().order_by(s.snapshots.c.quarter))
         ]
+
+
+def deal_changes(engine: Engine, scope: Scope, cell: Cell, start: date, end: date) -> pd.DataFrame:
+    """Every deal that counts towards a cell's forecast at snapshot ``start`` or ``end`` (same quarter).
+
+    A deal counts with its expected amount while open in the cell at a snapshot, and with its amount once
+    won in the quarter before the snapshot (credited to its last owner, as the roll-ups do), so
+    ``start_value`` and ``end_value`` sum to the cell's forecast at each snapshot.
+    Columns: deal_id, account_en, account_zh, amount_a/_b, p_a/_b (P(won this quarter)),
+    open_a/_b, outcome, closed_date, start_value, end_value.
+    """
+    fs, o, r, tm, a = s.forecast_snapshots, s.opportunities, s.reps, s.teams, s.accounts
+    cell_column = {"region": fs.c.region_id, "team": fs.c.team_id, "rep": fs.c.rep_id}[cell.level]
+    owner_column = {"region": tm.c.region_id, "team": tm.c.id, "rep": r.c.id}[cell.level]
+    q_start = pd.Period(cell.quarter, freq="Q").start_time.date()
+
+    def at(day: date) -> pd.DataFrame:
+        stmt = select(
+            fs.c.opportunity_id.label("deal_id"),
+            fs.c.amount,
+            fs.c.close_in_quarter_probability.label("p"),
+            fs.c.expected_amount.label("expected"),
+        ).where(fs.c.snapshot_date == day, cell_column == cell.key, *scope.clauses(fs))
+        return read_frame(conn, stmt).set_index("deal_id")
+
+    with engine.connect() as conn:
+        a_rows, b_rows = at(start), at(end)
+        won = read_frame(
+            conn,
+            select(o.c.id.label("deal_id"), o.c.amount.label("won_amount"), o.c.closed_date.label("won_date"))
+            .join(r, r.c.id == o.c.owner_rep_id)
+            .join(tm, tm.c.id == r.c.team_id)
+            .where(
+                o.c.outcome == "won",
+                o.c.closed_date >= q_start,
+                o.c.closed_date < end,
+                owner_column == cell.key,
+                *scope.entity_clauses("rep", r.c.id),
+                *scope.entity_clauses("team", tm.c.id),
+                *scope.entity_clauses("region", tm.c.region_id),
+            ),
+        ).set_index("deal_id")
+        ids = sorted(set(a_rows.index) | set(b_rows.index) | set(won.index))
+        info = read_frame(
+            conn,
+            select(
+                o.c.id.label("deal_id"),
+                o.c.outcome,
+                o.c.closed_date,
+                a.c.name_en.label("account_en"),
+                a.c.name_zh.label("account_zh"),
+            )
+            .outerjoin(a, a.c.id == o.c.account_id)
+            .where(o.c.id.in_([int(i) for i in ids])),
+        ).set_index("deal_id")
+    out = info.reindex(ids)
+    out = out.join(a_rows.add_suffix("_a")).join(b_rows.add_suffix("_b")).join(won)
+    out["open_a"], out["open_b"] = out.p_a.notna(), out.p_b.notna()
+    won_date = pd.to_datetime(out.won_date)
+    won_by_a = (won_date < pd.Timestamp(start)).fillna(False).to_numpy(bool)
+    won_by_b = won_date.notna().to_numpy(bool)
+    out["start_value"] = out.expected_a.fillna(0.0) + np.where(won_by_a, out.won_amount.fillna(0.0), 0.0)
+    out["end_value"] = out.expected_b.fillna(0.0) + np.where(won_by_b, out.won_amount.fillna(0.0), 0.0)
+    return out.drop(columns=["expected_a", "expected_b", "won_date"]).reset_index()
+
+
+def deal_shap(engine: Engine, scope: Scope, deal_ids: list[int], snapshot: date) -> pd.DataFrame:
+    """SHAP contributions (probability points) and feature values of some deals at one snapshot."""
+    sh = s.shap_contributions
+    stmt = select(
+        sh.c.opportunity_id.label("deal_id"), sh.c.feature, sh.c.feature_value, sh.c.contribution
+    ).where(
+        sh.c.snapshot_date == snapshot,
+        sh.c.opportunity_id.in_([int(i) for i in deal_ids]),
+        *scope.clauses(sh),
+    )
+    with engine.connect() as conn:
+        return read_frame(conn, stmt)

@@ -1,6 +1,13 @@
 """Presentation: chart builders, the app template and the UI string catalogue. Imports nothing of ours."""
 
-from layouts.charts import deal_bars, deviation_heatmap, driver_bars, metric_lines, shap_waterfall
+from layouts.charts import (
+    change_waterfall,
+    deal_bars,
+    deviation_heatmap,
+    driver_bars,
+    metric_lines,
+    shap_waterfall,
+)
 from layouts.strings import CATALOGUE, LANGUAGES, fmt_cny, t
 from layouts.template import app_template, nav_links, notification_error
 
@@ -8,6 +15,7 @@ __all__ = [
     "CATALOGUE",
     "LANGUAGES",
     "app_template",
+    "change_waterfall",
     "deal_bars",
     "deviation_heatmap",
     "driver_bars",

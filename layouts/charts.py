@@ -278,3 +278,59 @@ def metric_lines(frame: pd.DataFrame, metric_label: str) -> hv.Overlay:
         show_grid=True,
         toolbar="above",
     )
+
+
+def change_waterfall(
+    frame: pd.DataFrame, start: float, end: float, start_label: str, end_label: str, lang: str = "en"
+) -> hv.Overlay:
+    """A horizontal waterfall of a forecast from ``start`` to ``end`` through change buckets (CNY).
+
+    ``frame`` columns: ``label`` (bucket in words, with its top driver), ``change`` (CNY), in order
+    from top to bottom, between a ``start_label`` bar and an ``end_label`` bar. Bar ``i`` from the top
+    sits at y = count - 1 - i, which is how a tap finds its bucket.
+    """
+    frame = frame.loc[:, ["label", "change"]].copy()
+    bars = [(start_label, 0.0, float(start), NEUTRAL, fmt_cny(start, lang))]
+    running = float(start)
+    for label, value in zip(frame["label"].astype(str), frame["change"].astype(float)):
+        bars.append(
+            (
+                label,
+                running,
+                running + value,
+                RED if value < 0 else GREEN,
+                ("+" if value > 0 else "") + fmt_cny(value, lang),
+            )
+        )
+        running += value
+    bars.append((end_label, 0.0, float(end), NEUTRAL, fmt_cny(end, lang)))
+    count = len(bars)
+    table = pd.DataFrame(bars, columns=["label", "x0", "x1", "color", "text"])
+    table["y0"] = [count - 1 - i - 0.4 for i in range(count)]
+    table["y1"] = table["y0"] + 0.8
+    table["y"] = table["y0"] + 0.4
+    right = float(table[["x0", "x1"]].max().max()) or 1.0
+    table["x_text"] = table[["x0", "x1"]].max(axis=1) + 0.01 * right
+    rectangles = hv.Rectangles(table, kdims=["x0", "y0", "x1", "y1"], vdims=["color", "label", "text"]).opts(
+        color="color",
+        line_color=None,
+        tools=["hover", "tap"],
+        hover_tooltips=[(" ", "@label"), ("", "@text")],
+    )
+    labels = hv.Labels(table, kdims=["x_text", "y"], vdims=["text"]).opts(
+        text_align="left", text_font_size="8pt", text_color="#333333"
+    )
+    return (rectangles * labels).opts(
+        xlim=(0, right * 1.25),
+        ylim=(-0.6, count - 0.4),
+        yticks=list(zip(table["y"], table["label"])),
+        xformatter=NumeralTickFormatter(format="0.[0]a"),
+        xlabel=t("forecast", lang),
+        ylabel="",
+        responsive=True,
+        min_width=400,
+        shared_axes=False,
+        height=_height(count),
+        show_grid=True,
+        toolbar="above",
+    )

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import html
+
 import holoviews as hv
 import pandas as pd
 import panel as pn
 
 from data_access import forecast as fc
 from data_access.scorecard import forecast_method
+from explain.changes import what_changed
 from explain.drivers import cell_drivers, deal_waterfall
-from layouts import deal_bars, deviation_heatmap, driver_bars, fmt_cny, shap_waterfall, t
+from layouts import change_waterfall, deal_bars, deviation_heatmap, driver_bars, fmt_cny, shap_waterfall, t
 from pages.base import CockpitPage
 from pages.state import URL_PARAMETERS
 
@@ -45,6 +48,17 @@ class ForecastPage(CockpitPage):
         self._drivers_help = pn.pane.Markdown(styles={"color": "#555"}, margin=(0, 10))
         self._drivers_chart = pn.pane.HoloViews(sizing_mode="stretch_width", min_height=300)
         self._drivers_text = pn.pane.Markdown(margin=(0, 10), css_classes=["drivers-text"])
+        self._changes_title = pn.pane.Markdown(margin=(0, 10))
+        self._from = pn.widgets.Select(options={}, width=160)
+        self._to = pn.widgets.Select(options={}, width=160)
+        self._changes = pn.pane.HoloViews(sizing_mode="stretch_width", visible=False)
+        self._bucket_deals = pn.pane.HTML(css_classes=["bucket-deals"], margin=(0, 10))
+        self._updating = False  # set while the page itself moves the From/To selects
+        for select_ in (self._from, self._to):
+            select_.param.watch(lambda _e: None if self._updating else self._render_changes(), "value")
+        self._parts = pd.DataFrame()
+        self._change_deals = pd.DataFrame()
+        self._buckets = pd.DataFrame()
         self._deals_title = pn.pane.Markdown(margin=(0, 10))
         self._deals_chart = pn.pane.HoloViews(sizing_mode="stretch_width", visible=False)
         self._deal_summary = pn.pane.Markdown(margin=(0, 10))
@@ -76,6 +90,10 @@ class ForecastPage(CockpitPage):
                 ),
                 sizing_mode="stretch_width",
             ),
+            self._changes_title,
+            pn.Row(self._from, self._to),
+            self._changes,
+            self._bucket_deals,
             sizing_mode="stretch_width",
         )
         self._refresh()
@@ -90,7 +108,7 @@ class ForecastPage(CockpitPage):
         _after_this_event(self._refresh)
 
     def _set_loading(self, on: bool) -> None:
-        for pane in (self._heatmap, self._drivers_chart, self._deals_chart, self._waterfall):
+        for pane in (self._heatmap, self._drivers_chart, self._deals_chart, self._waterfall, self._changes):
             pane.loading = on
 
     def _refresh(self) -> None:
@@ -100,6 +118,7 @@ class ForecastPage(CockpitPage):
             self._render_crumbs()
             self._render_heatmap()
             self._render_drivers()
+            self._render_changes()
             self._render_deals()
         finally:
             self._set_loading(False)
@@ -242,6 +261,98 @@ class ForecastPage(CockpitPage):
             f"{i}. {r.label}: {fmt_cny(r.contribution, lang)}"
             for i, r in enumerate(shown.itertuples(), start=1)
         )
+
+    def _render_changes(self) -> None:
+        """The "what changed" waterfall of the selected cell between two snapshots of its quarter."""
+        st, lang = self.state, self.state.lang
+        row = self._selected_row() if st.selected is not None else None
+        months = [m for m in (1, 2, 3) if row is not None and fc.snapshot_for(self.engine, st.quarter, m)]
+        shown = len(months) >= 2
+        for widget in (self._from, self._to, self._changes):
+            widget.visible = shown
+        if not shown:
+            self._changes_title.object = ""
+            self._bucket_deals.object = ""
+            return
+        level, key = st.selected
+        names = {t(f"month_{m}", lang): m for m in months}
+        self._updating = True
+        try:
+            self._from.name, self._to.name = t("changes_from", lang), t("changes_to", lang)
+            self._from.options, self._to.options = names, names
+            if self._from.value not in months:
+                self._from.value = months[0]
+            if self._to.value not in months:
+                self._to.value = max(months[-1] if st.month not in months else st.month, months[1])
+        finally:
+            self._updating = False
+        self._changes_title.object = (
+            "### "
+            + t("changes_title", lang, name=row[f"name_{lang}"], quarter=st.quarter)
+            + "\n"
+            + t("changes_help", lang)
+        )
+        start_m, end_m = self._from.value, self._to.value
+        if start_m == end_m:
+            self._changes.visible = False
+            self._bucket_deals.object = t("changes_same", lang)
+            return
+        start = fc.snapshot_for(self.engine, st.quarter, start_m)
+        end = fc.snapshot_for(self.engine, st.quarter, end_m)
+        deals = fc.deal_changes(self.engine, self.scope, fc.Cell(level, key, st.quarter, end_m), start, end)
+        ids = deals.deal_id.tolist()
+        shap_a = fc.deal_shap(self.engine, self.scope, ids, start)
+        shap_b = fc.deal_shap(self.engine, self.scope, ids, end)
+        total_a, buckets, total_b, parts = what_changed(deals, shap_a, shap_b, lang=lang)
+        self._change_deals, self._parts, self._buckets = deals, parts, buckets
+        labels = [
+            t(f"bucket_{b.bucket}", lang) + f" ({b.deals})" + (f" — {b.driver}" if b.driver else "")
+            for b in buckets.itertuples()
+        ]
+        element = change_waterfall(
+            pd.DataFrame({"label": labels, "change": buckets.change}),
+            total_a,
+            total_b,
+            t("forecast_at", lang, when=t(f"month_{start_m}", lang)),
+            t("forecast_at", lang, when=t(f"month_{end_m}", lang)),
+            lang=lang,
+        )
+        tap = hv.streams.Tap(source=element)
+        tap.param.watch(self._on_bucket_tap, ["y"])
+        self._taps.append(tap)
+        self._changes.object = element
+        self._changes.visible = True
+        self._bucket_deals.object = ""
+
+    def _show_bucket(self, bucket: str) -> None:
+        lang = self.state.lang
+        mine = self._parts[self._parts.bucket == bucket]
+        deals = self._change_deals.set_index("deal_id").loc[mine.deal_id.unique()]
+        deals = deals.assign(change=mine.groupby("deal_id").change.sum())
+        top = deals.reindex(deals.change.abs().sort_values(ascending=False).index).head(TOP_DEALS)
+        head = "".join(f"<th>{h}</th>" for h in (t("deal", lang), t("account", lang), t("change", lang)))
+        body = "".join(
+            f"<tr><td>#{i}</td><td>{html.escape(str(r[f'account_{lang}'] or ''))}</td>"
+            f"<td style='text-align:right'>{'+' if r.change > 0 else ''}{fmt_cny(r.change, lang)}</td></tr>"
+            for i, r in top.iterrows()
+        )
+        title = t(
+            "bucket_deals",
+            lang,
+            bucket=t(f"bucket_{bucket}", lang),
+            count=len(deals),
+            change=fmt_cny(float(mine.change.sum()), lang),
+        )
+        self._bucket_deals.object = f"<b>{html.escape(title)}</b><table>{head}{body}</table>"
+
+    def _on_bucket_tap(self, event) -> None:
+        y = event.obj.y
+        if y is None or self._buckets.empty:
+            return
+        index = len(self._buckets) + 1 - int(round(y)) - 1  # bar 0 (top) is the start bar
+        if 0 <= index < len(self._buckets):
+            bucket = str(self._buckets.bucket.iloc[index])
+            _after_this_event(lambda: self._show_bucket(bucket))
 
     def _render_deals(self) -> None:
         st, lang = self.state, self.state.lang
