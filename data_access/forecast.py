@@ -408,3 +408,37 @@ def deal_shap(engine: Engine, scope: Scope, deal_ids: list[int], snapshot: date)
     )
     with engine.connect() as conn:
         return read_frame(conn, stmt)
+
+
+def deal_features(
+    engine: Engine, scope: Scope, snapshot: date, cell: Cell | None = None, deal_id: int | None = None
+) -> pd.DataFrame:
+    """Model features of a cell's (or one deal's) open deals at a snapshot, as stored at scoring time.
+
+    One row per deal: deal_id, amount, and one column per feature (numbers, or the category's text).
+    """
+    sh, fs = s.shap_contributions, s.forecast_snapshots
+    where = [fs.c.snapshot_date == snapshot, *scope.clauses(fs)]
+    if cell is not None:
+        where.append(fs.c[f"{cell.level}_id"] == cell.key)
+    if deal_id is not None:
+        where.append(fs.c.opportunity_id == deal_id)
+    with engine.connect() as conn:
+        deals = read_frame(conn, select(fs.c.opportunity_id.label("deal_id"), fs.c.amount).where(*where))
+        values = read_frame(
+            conn,
+            select(sh.c.opportunity_id.label("deal_id"), sh.c.feature, sh.c.feature_value, sh.c.feature_text)
+            .join(
+                fs, and_(fs.c.opportunity_id == sh.c.opportunity_id, fs.c.snapshot_date == sh.c.snapshot_date)
+            )
+            .where(*where),
+        )
+    numeric = values[values.feature_text.isna()].pivot(
+        index="deal_id", columns="feature", values="feature_value"
+    )
+    text = values[values.feature_text.notna()].pivot(
+        index="deal_id", columns="feature", values="feature_text"
+    )
+    wide = numeric.join(text, how="outer")
+    wide.columns.name = None
+    return deals.set_index("deal_id").join(wide).reset_index()

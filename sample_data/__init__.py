@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, delete, select
 
 from data_access import schema
 from data_access.bulk import bulk_insert
@@ -14,6 +14,7 @@ from sample_data.simulator import simulate
 DEFAULT_DEALS = 40_000
 DEFAULT_SEED = 7
 MIN_DEALS = 500  # the sample needs deals in every region, team and quarter
+SAMPLE_DEALS_KEY, SAMPLE_SEED_KEY = "sample_deals", "sample_seed"
 
 
 def generate(
@@ -39,4 +40,18 @@ def generate(
         for name, frame in tables.items():
             say(f"writing {name}")
             counts[name] = bulk_insert(conn, schema.metadata.tables[name], frame)
+        # What the what-if truth needs to re-run this company's history.
+        conn.execute(
+            schema.preferences.insert(),
+            [{"key": SAMPLE_DEALS_KEY, "value": str(deals)}, {"key": SAMPLE_SEED_KEY, "value": str(seed)}],
+        )
     return counts
+
+
+def sample_parameters(engine: Engine) -> tuple[int, int] | None:
+    """(deals, seed) the database was generated with, or None when it holds imported data."""
+    with engine.connect() as conn:
+        rows = dict(conn.execute(select(schema.preferences.c.key, schema.preferences.c.value)).all())
+    if SAMPLE_DEALS_KEY not in rows or SAMPLE_SEED_KEY not in rows:
+        return None
+    return int(rows[SAMPLE_DEALS_KEY]), int(rows[SAMPLE_SEED_KEY])

@@ -255,6 +255,21 @@ def draw_deals(rng: np.random.Generator, org: Org, n: int) -> Draws:
     )
 
 
+@dataclass(frozen=True)
+class Intervention:
+    """Levers moved on some deals, everything else (every random draw) kept: the what-if truth.
+
+    ``discount``: (deal mask, pct) the quoted discount those deals get instead of theirs;
+    ``decision_earlier``: (deal mask, days) budget approval, and every stage after it, starts this many
+    days earlier (never before the previous stage). Levers the simulated customers do not respond to
+    (meeting an executive, a demo: symptoms of a good deal here, not causes) have no hook, so their
+    true effect is nil.
+    """
+
+    discount: tuple[np.ndarray, float] | None = None
+    decision_earlier: tuple[np.ndarray, int] | None = None
+
+
 @dataclass
 class World:
     entry: np.ndarray  # n x (stages+1): day each stage is entered; last column = would-be win day
@@ -268,13 +283,17 @@ class World:
     cfo_day: np.ndarray
     clause: np.ndarray
     handed_over: np.ndarray
+    p_win: np.ndarray  # the chance of winning the simulated customer had in mind (before the draw)
+    p_without_events: np.ndarray  # the same before any event hurt the deal
+    lost_plain: np.ndarray  # the day it would be lost for no event's sake
+    lost_caused: np.ndarray  # the day it would be lost because of an event (= lost_plain if none)
 
 
 NEVER = 10**6
 
 
-def run_world(org: Org, d: Draws, enabled: frozenset[str]) -> World:
-    """Play every deal's life forward with the given planted causes switched on."""
+def run_world(org: Org, d: Draws, enabled: frozenset[str], intervention: Intervention | None = None) -> World:
+    """Play every deal's life forward with the given planted causes switched on (and a what-if lever)."""
     n = len(d.created)
     reps = org.reps.set_index("id")
     team = reps.team_id.reindex(d.owner).to_numpy()
@@ -316,6 +335,12 @@ def run_world(org: Org, d: Draws, enabled: frozenset[str]) -> World:
             in_stage = handed & (entry[:, i] <= leave) & (entry[:, i] + dur > leave)
             dur = dur + np.where(in_stage, 20.0 * size[:, 1], 0.0)
         entry[:, i + 1] = entry[:, i] + np.maximum(1, np.rint(dur)).astype(np.int64)
+    if intervention is not None and intervention.decision_earlier is not None:
+        deals, days = intervention.decision_earlier
+        b = STAGES.index("budget_approval")
+        room = np.maximum(entry[:, b] - entry[:, b - 1] - 1, 0)
+        shift = np.where(deals, np.minimum(int(days), room), 0)
+        entry[:, b:] -= shift[:, None]
     would_close = entry[:, N_STAGES]
     handed = handed & (d.created < leave) & (would_close > leave)
     logit = -0.15 + 0.9 * d.quality + 0.3 * senior + tier_logit - 0.9 * (d.stuck_from < N_STAGES)
@@ -334,6 +359,9 @@ def run_world(org: Org, d: Draws, enabled: frozenset[str]) -> World:
         )
         discount = discount + np.where(hit, 7.0 * size[:, 2], 0.0)
         logit -= 0.7 * hit
+    if intervention is not None and intervention.discount is not None:
+        deals, pct = intervention.discount
+        discount = np.where(deals, float(pct), discount)
     logit -= 0.04 * np.maximum(discount - 12.0, 0.0)  # deep discounts signal a weak position
     event_day = np.where(discount > 12.0, np.minimum(event_day, quote_day), event_day)
     # Competitors: a baseline everywhere, plus the Hangzhou entrant.
@@ -406,7 +434,11 @@ def run_world(org: Org, d: Draws, enabled: frozenset[str]) -> World:
     after_event = np.where(
         clause, entry[:, STAGES.index("tender") + 1], event_day + 3 + (d.loss_frac * 14).astype(np.int64)
     )
-    lost_day = np.where(caused, np.minimum(np.maximum(lost_day, after_event), would_close - 1), lost_day)
+    lost_plain = lost_day
+    lost_caused = np.where(
+        event_day < NEVER, np.minimum(np.maximum(lost_day, after_event), would_close - 1), lost_day
+    )
+    lost_day = np.where(caused, lost_caused, lost_plain)
     loss_stage = np.clip((entry[:, :N_STAGES] < lost_day[:, None]).sum(axis=1) - 1, 0, N_STAGES - 1)
     close = np.where(won, would_close, lost_day)
     last_stage = np.where(won, N_STAGES - 1, loss_stage)
@@ -422,6 +454,10 @@ def run_world(org: Org, d: Draws, enabled: frozenset[str]) -> World:
         cfo_day,
         clause,
         handed & (close > leave),
+        1 / (1 + np.exp(-logit)),
+        1 / (1 + np.exp(-base_logit)),
+        lost_plain,
+        lost_caused,
     )
 
 
@@ -433,12 +469,76 @@ def bookings(world: World, d: Draws, key: np.ndarray, amount: np.ndarray) -> pd.
     return frame.groupby(["key", "quarter"]).amount.sum()
 
 
-def simulate(n_deals: int = 40_000, seed: int = 7) -> dict[str, pd.DataFrame]:
-    """Generate the whole sample database as DataFrames named like the schema's tables."""
+ALL_CAUSES = frozenset(c.code for c in CAUSES)
+
+
+def setup(n_deals: int, seed: int) -> tuple[np.random.Generator, Org, Draws]:
+    """The company and every deal's random draws for a seed (the generator, positioned after them)."""
     rng = np.random.default_rng(seed)
     org = build_org(rng, n_deals)
-    d = draw_deals(rng, org, n_deals)
-    world = run_world(org, d, frozenset(c.code for c in CAUSES))
+    return rng, org, draw_deals(rng, org, n_deals)
+
+
+def intervention_truth(
+    n_deals: int,
+    seed: int,
+    deal_ids: np.ndarray,
+    snapshot: date,
+    discount: tuple[np.ndarray, float] | None = None,
+    decision_earlier: tuple[np.ndarray, int] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """True chance that deals open at ``snapshot`` close won by its quarter's end, without and with
+    levers moved (every other draw kept); the levers name their deals by id.
+
+    The chance is over the one draw that decides win or loss, given what history shows at the
+    snapshot (the deal still open, as the model's forecast is); a win the levers bring before the
+    snapshot still counts for the quarter.
+    """
+    _, org, d = setup(n_deals, seed)
+
+    def mask_of(ids: np.ndarray) -> np.ndarray:
+        out = np.zeros(n_deals, dtype=bool)
+        out[np.asarray(ids, dtype=np.int64) - 1] = True
+        return out
+
+    mask = mask_of(deal_ids)
+    intervention = Intervention(
+        discount=None if discount is None else (mask_of(discount[0]), discount[1]),
+        decision_earlier=None
+        if decision_earlier is None
+        else (mask_of(decision_earlier[0]), decision_earlier[1]),
+    )
+    s = day(snapshot)
+    quarter = pd.Period(snapshot, freq="Q")
+    q_start, q_end = day(quarter.start_time.date()), day(quarter.end_time.date())
+    base_world = run_world(org, d, ALL_CAUSES)
+    moved = run_world(org, d, ALL_CAUSES, intervention)
+    # The deal is open at the snapshot in history: which values of the deciding draw u allow that?
+    p, pb = base_world.p_win[mask], np.maximum(base_world.p_win, base_world.p_without_events)[mask]
+    open_won = base_world.entry[mask, N_STAGES] >= s  # u < p: won, still open at s
+    open_caused = base_world.lost_caused[mask] >= s  # p <= u < pb: lost to an event, after s
+    open_plain = base_world.lost_plain[mask] >= s  # u >= pb: lost anyway, after s
+    weight = p * open_won + (pb - p) * open_caused + (1 - pb) * open_plain
+
+    def won_in_quarter(world: World) -> np.ndarray:
+        """P(won within the quarter in ``world`` | open at s in history), over u."""
+        q = world.p_win[mask]
+        close = world.entry[mask, N_STAGES]
+        share = (
+            np.minimum(q, p) * open_won
+            + np.clip(np.minimum(q, pb) - p, 0, None) * open_caused
+            + np.clip(q - pb, 0, None) * open_plain
+        )
+        in_quarter = (close >= q_start) & (close <= q_end)
+        return np.divide(share * in_quarter, weight, out=np.zeros_like(q), where=weight > 0)
+
+    return won_in_quarter(base_world), won_in_quarter(moved)
+
+
+def simulate(n_deals: int = 40_000, seed: int = 7) -> dict[str, pd.DataFrame]:
+    """Generate the whole sample database as DataFrames named like the schema's tables."""
+    rng, org, d = setup(n_deals, seed)
+    world = run_world(org, d, ALL_CAUSES)
     as_of = day(AS_OF)
     n = n_deals
     ids = np.arange(1, n + 1, dtype=np.int64)
