@@ -2,7 +2,7 @@
 
 Every method predicts the same thing for each deal open at a monthly snapshot: the chance it is won
 by the end of the snapshot's quarter. For each cut-off (the first day of a quarter) each method is
-fitted on the snapshots before the cut-off, with only the outcomes known on that day (a deal won
+fitted on the snapshots before the cut-off (the model also on the training days between them), with only the outcomes known on that day (a deal won
 after the cut-off was still open then), and scored on the snapshots of the quarter that follows,
 against what really happened.
 
@@ -42,7 +42,7 @@ from data_access.history import load_deal_history
 from data_access.scorecard import save_backtest
 from explain.baselines import BUILDERS, METHODS, TARGET
 from explain.features import History, feature_names, quarter_end_day, with_labels, won_between
-from explain.scoring import feature_table
+from explain.scoring import between_snapshots, feature_table
 
 METRICS = ("auc", "brier", "ece", "wape", "conversion_error", "bookings_error")
 
@@ -140,11 +140,16 @@ def backtest(
     if not chosen:
         raise ValueError("the history is too short to backtest: it needs two finished quarters of snapshots")
     by_date = dict(zip(map(pd.Timestamp, dates), rows, strict=True))
+    extra = {pd.Timestamp(f.snapshot_date.iloc[0]): f for f in between_snapshots(history, dates) if len(f)}
     per_cutoff, tests, predictions = [], [], {m: [] for m in METHODS}
     for i, cut in enumerate(chosen):
         say(f"backtest {cut.date()}", i, len(chosen))
         train = pd.concat(
-            [with_labels(history, f, _day(d), known_at=_day(cut)) for d, f in by_date.items() if d < cut]
+            [
+                with_labels(history, f, _day(d), known_at=_day(cut))
+                for d, f in (*by_date.items(), *extra.items())
+                if d < cut
+            ]
         )
         train = train[train[TARGET].notna()]
         test_end = cut + pd.offsets.QuarterBegin(1, startingMonth=1)
@@ -157,8 +162,9 @@ def backtest(
             "test_rows": len(test),
             "methods": {},
         }
+        monthly = train[train.snapshot_date.isin(by_date)]  # the baselines learn from stored snapshots
         for name in METHODS:
-            p = BUILDERS[name]().fit(train, features).predict(test)
+            p = BUILDERS[name]().fit(train if name == "model" else monthly, features).predict(test)
             predictions[name].append(p)
             cells = _mid_quarter_cells(history, test, p, "region_id")
             entry["methods"][name] = score(test, p, cells)
