@@ -16,11 +16,11 @@ import time
 import numpy as np
 from _common import cached_db, emit
 
-from cockpit.whatif import cell_what_if, load_model
+from cockpit.whatif import cell_what_if
 from data_access import forecast as fc
 from data_access.engine import get_engine
 from data_access.scope import FULL_ACCESS
-from explain.whatif import LEVERS
+from explain.whatif import LEVERS, load_model
 
 VALUES = {
     "discount_pct": [5.0, 8.0, 10.0, 15.0, 20.0],

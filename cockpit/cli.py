@@ -225,6 +225,57 @@ def backtest(
 
 
 @app.command()
+def whatif(
+    quarter: str = typer.Option(..., "--quarter", help="The quarter, e.g. 2026Q3."),
+    region: int | None = typer.Option(
+        None, "--region", help="Region id (the cell's level is the deepest given)."
+    ),
+    team: int | None = typer.Option(None, "--team", help="Team id."),
+    rep: int | None = typer.Option(None, "--rep", help="Rep id."),
+    month: int = typer.Option(2, "--month", min=1, max=3, help="Snapshot in the quarter (1..3)."),
+    change: list[str] = typer.Option(
+        ...,
+        "--set",
+        help="LEVER=VALUE, repeatable: discount_pct, decision_earlier_days, exec_sponsor_met, demo_done.",
+    ),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """What if a cell's open deals had some levers moved? The model's answer (and, on the sample, the truth)."""
+    with _user_errors():
+        level, key = next(
+            ((lv, k) for lv, k in (("rep", rep), ("team", team), ("region", region)) if k is not None),
+            (None, None),
+        )
+        if level is None:
+            raise ValueError("name the cell with --region, --team or --rep")
+        changes = {}
+        for item in change:
+            name, sep, value = item.partition("=")
+            try:
+                changes[name.strip()] = float(value)
+            except ValueError:
+                raise ValueError(f"--set {item!r}: write LEVER=NUMBER, e.g. --set discount_pct=8") from None
+            if not sep:
+                raise ValueError(f"--set {item!r}: write LEVER=NUMBER, e.g. --set discount_pct=8")
+        engine = _engine(db)
+        require_data(engine)
+        from cockpit.whatif import cell_what_if
+        from data_access.forecast import Cell
+
+        _, summary = cell_what_if(engine, Cell(level, key, quarter, month), changes)
+        typer.echo(
+            f"{level} {key}, {quarter} (snapshot {summary['snapshot']}), {summary['deals']} open deals: "
+            f"chance to close won this quarter {summary['model_pp']:+.2f} pp, expected bookings "
+            f"{summary['expected_before']:,.0f} -> {summary['expected_after']:,.0f}"
+        )
+        if "truth_pp" in summary:
+            typer.echo(
+                f"simulator truth (history re-run with the same levers): {summary['truth_pp']:+.2f} pp; "
+                f"what-if error {summary['error_pp']:+.2f} pp"
+            )
+
+
+@app.command()
 def serve(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     port: int = typer.Option(settings.DEFAULT_PORT, "--port", min=0, max=65535),

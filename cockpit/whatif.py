@@ -9,19 +9,10 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from data_access import forecast as fc
-from data_access.model_store import load_model_payload
 from data_access.scope import FULL_ACCESS, Scope
-from explain.model import ForecastModel
-from explain.whatif import WhatIf, what_if
+from explain.whatif import WhatIf, load_model, what_if
 from sample_data import sample_parameters
 from sample_data.simulator import intervention_truth
-
-
-def load_model(engine: Engine) -> ForecastModel:
-    stored = load_model_payload(engine)
-    if stored is None:
-        raise ValueError("no trained model in this database: run `cockpit train` first")
-    return ForecastModel.from_json(stored[0])
 
 
 def cell_what_if(

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import Engine
 
+from data_access.model_store import load_model_payload
 from explain.model import ForecastModel
 
 TARGET = "won_in_quarter"
@@ -38,6 +40,14 @@ LEVERS: dict[str, Lever] = {
     "exec_sponsor_met": Lever("exec_sponsor_met", "set", 0.0, 1.0, 1.0, "all"),
     "demo_done": Lever("demo_done", "set", 0.0, 1.0, 1.0, "all"),
 }
+
+
+def load_model(engine: Engine) -> ForecastModel:
+    """The stored forecast model (read-only)."""
+    stored = load_model_payload(engine)
+    if stored is None:
+        raise WhatIfError("no trained model in this database: run `cockpit train` first")
+    return ForecastModel.from_json(stored[0])
 
 
 class WhatIfError(ValueError):
@@ -90,6 +100,21 @@ def apply_changes(
 class WhatIf:
     deals: pd.DataFrame  # deal_id, amount, p_before, p_after, and per lever a column: deals it reached
     shap_change: pd.Series  # feature -> change of amount-weighted contributions (CNY), largest first
+    changed: pd.DataFrame  # the rows as the levers left them
+
+    def moved_features(self, rows: pd.DataFrame) -> dict[str, tuple[float, float]]:
+        """Features the levers moved: (mean change of the value over the deals reached, SHAP change)."""
+        out = {}
+        for feature in self.shap_change.index:
+            before = pd.to_numeric(rows[feature], errors="coerce").to_numpy(float)
+            after = pd.to_numeric(self.changed[feature], errors="coerce").to_numpy(float)
+            diff = ~np.isclose(before, after, equal_nan=True)
+            if diff.any():
+                out[feature] = (
+                    float(np.nanmean(after[diff] - before[diff])),
+                    float(self.shap_change[feature]),
+                )
+        return out
 
     @property
     def expected_before(self) -> float:
@@ -127,4 +152,4 @@ def what_if(model: ForecastModel, rows: pd.DataFrame, changes: dict[str, float])
             **{f"reached_{name}": mask for name, mask in reached.items()},
         }
     )
-    return WhatIf(deals=deals, shap_change=shap_change)
+    return WhatIf(deals=deals, shap_change=shap_change, changed=changed)

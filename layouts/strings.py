@@ -157,6 +157,32 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "bucket_deals": {"en": "{bucket}: {count} deals, {change}", "zh": "{bucket}:{count} 笔商机,{change}"},
     "account": {"en": "Account", "zh": "客户"},
     "change": {"en": "Change", "zh": "变化"},
+    "whatif_title": {"en": "What if: {name}, {quarter}", "zh": "假设分析:{name},{quarter}"},
+    "whatif_help": {
+        "en": "Move several levers at once for this cell's open deals; nothing is saved. The answer is the "
+        "model's: what happened to deals like these in the past.",
+        "zh": "可同时调整多个杠杆,作用于该单元格的在手商机;不会保存任何修改。结果来自模型:历史上类似商机的表现。",
+    },
+    "lever_discount_pct": {"en": "Discount quoted (%)", "zh": "报价折扣(%)"},
+    "lever_decision_earlier_days": {
+        "en": "Budget approval starts earlier (days)",
+        "zh": "预算审批提前启动(天)",
+    },
+    "lever_exec_sponsor_met": {"en": "Executive sponsor met", "zh": "已见高层决策人"},
+    "lever_demo_done": {"en": "Demo done", "zh": "已完成演示"},
+    "unchanged": {"en": "unchanged", "zh": "不变"},
+    "yes_all": {"en": "yes, on every deal", "zh": "是,所有商机"},
+    "no_all": {"en": "no, on every deal", "zh": "否,所有商机"},
+    "run_whatif": {"en": "Run what-if", "zh": "运行假设分析"},
+    "whatif_result": {
+        "en": "Chance to close won this quarter: **{before:.1%} → {after:.1%}** ({change:+.1f} pp, amount-weighted) "
+        "on {deals} open deals; expected bookings from them **{exp_before} → {exp_after}**.",
+        "zh": "本季度赢单概率:**{before:.1%} → {after:.1%}**(按金额加权 {change:+.1f} 个百分点),"
+        "共 {deals} 笔在手商机;其预期成交额 **{exp_before} → {exp_after}**。",
+    },
+    "whatif_shap": {"en": "Where the change comes from (SHAP)", "zh": "变化来源(SHAP)"},
+    "whatif_interplay": {"en": "through other features (interactions)", "zh": "经由其他因素(交互作用)"},
+    "whatif_error": {"en": "Cannot run this what-if: {message}", "zh": "无法运行该假设分析:{message}"},
     "click_hint": {"en": "Click a cell to drill down", "zh": "点击单元格查看下一层明细"},
     "back": {"en": "Back", "zh": "返回"},
     "deal": {"en": "Deal", "zh": "商机"},

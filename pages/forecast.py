@@ -12,6 +12,8 @@ from data_access import forecast as fc
 from data_access.scorecard import forecast_method
 from explain.changes import what_changed
 from explain.drivers import cell_drivers, deal_waterfall
+from explain.labels import cell_label
+from explain.whatif import WhatIfError, load_model, what_if
 from layouts import change_waterfall, deal_bars, deviation_heatmap, driver_bars, fmt_cny, shap_waterfall, t
 from pages.base import CockpitPage
 from pages.state import URL_PARAMETERS
@@ -56,6 +58,14 @@ class ForecastPage(CockpitPage):
         self._updating = False  # set while the page itself moves the From/To selects
         for select_ in (self._from, self._to):
             select_.param.watch(lambda _e: None if self._updating else self._render_changes(), "value")
+        self._wi_title = pn.pane.Markdown(margin=(0, 10))
+        self._wi_discount = pn.widgets.FloatInput(value=None, start=0.0, end=40.0, step=0.5, width=200)
+        self._wi_earlier = pn.widgets.IntSlider(value=0, start=0, end=60, step=1, width=260)
+        self._wi_exec = pn.widgets.Select(options={}, width=200)
+        self._wi_demo = pn.widgets.Select(options={}, width=200)
+        self._wi_run = pn.widgets.Button(color="primary", margin=(22, 10, 0, 10))
+        self._wi_result = pn.pane.Markdown(margin=(0, 10), css_classes=["whatif-result"])
+        self._wi_run.on_click(lambda _e: self._run_whatif())
         self._parts = pd.DataFrame()
         self._change_deals = pd.DataFrame()
         self._buckets = pd.DataFrame()
@@ -94,6 +104,9 @@ class ForecastPage(CockpitPage):
             pn.Row(self._from, self._to),
             self._changes,
             self._bucket_deals,
+            self._wi_title,
+            pn.Row(self._wi_discount, self._wi_earlier, self._wi_exec, self._wi_demo, self._wi_run),
+            self._wi_result,
             sizing_mode="stretch_width",
         )
         self._refresh()
@@ -120,6 +133,7 @@ class ForecastPage(CockpitPage):
             self._render_drivers()
             self._render_changes()
             self._render_deals()
+            self._render_whatif()
         finally:
             self._set_loading(False)
 
@@ -323,6 +337,89 @@ class ForecastPage(CockpitPage):
         self._changes.object = element
         self._changes.visible = True
         self._bucket_deals.object = ""
+
+    def _whatif_target(self) -> tuple[str, pd.DataFrame] | None:
+        """(name, open deals with features) the what-if acts on: the selected deal, else the cell."""
+        st = self.state
+        if st.selected is None or st.quarter is None:
+            return None
+        snapshot = fc.snapshot_for(self.engine, st.quarter, st.month)
+        if snapshot is None:
+            return None
+        if st.deal is not None:
+            rows = fc.deal_features(self.engine, self.scope, snapshot, deal_id=st.deal)
+            return f"{t('deal', st.lang)} #{st.deal}", rows
+        level, key = st.selected
+        rows = fc.deal_features(
+            self.engine, self.scope, snapshot, cell=fc.Cell(level, key, st.quarter, st.month)
+        )
+        return self._name(level, key), rows
+
+    def _render_whatif(self) -> None:
+        st, lang = self.state, self.state.lang
+        shown = st.selected is not None and st.quarter is not None
+        for widget in (self._wi_discount, self._wi_earlier, self._wi_exec, self._wi_demo, self._wi_run):
+            widget.visible = shown
+        self._wi_result.object = ""
+        if not shown:
+            self._wi_title.object = ""
+            return
+        level, key = st.selected
+        name = f"{t('deal', lang)} #{st.deal}" if st.deal is not None else self._name(level, key)
+        self._wi_title.object = (
+            "### " + t("whatif_title", lang, name=name, quarter=st.quarter) + "\n" + t("whatif_help", lang)
+        )
+        self._wi_discount.name = t("lever_discount_pct", lang)
+        self._wi_earlier.name = t("lever_decision_earlier_days", lang)
+        choices = {t("unchanged", lang): "", t("yes_all", lang): "1", t("no_all", lang): "0"}
+        for widget, key_ in ((self._wi_exec, "lever_exec_sponsor_met"), (self._wi_demo, "lever_demo_done")):
+            value = widget.value
+            widget.name, widget.options = t(key_, lang), choices
+            widget.value = value if value in choices.values() else ""
+        self._wi_run.name = t("run_whatif", lang)
+
+    def _run_whatif(self) -> None:
+        lang = self.state.lang
+        levers = {
+            "discount_pct": self._wi_discount.value,
+            "decision_earlier_days": float(self._wi_earlier.value) or None,
+            "exec_sponsor_met": self._wi_exec.value or None,
+            "demo_done": self._wi_demo.value or None,
+        }
+        changes = {k: float(v) for k, v in levers.items() if v is not None}
+        target = self._whatif_target()
+        try:
+            if target is None:
+                raise WhatIfError(t("select_cell", lang))
+            result = what_if(load_model(self.engine), target[1], changes)
+        except WhatIfError as exc:
+            self._wi_result.object = t("whatif_error", lang, message=str(exc))
+            return
+        deals = result.deals
+        total = deals.amount.sum()
+        moved = result.moved_features(target[1])
+        lines = [
+            f"- {cell_label(feature, delta, lang)}: {'+' if value > 0 else ''}{fmt_cny(value, lang)}"
+            for feature, (delta, value) in moved.items()
+        ]
+        rest = float(result.shap_change.drop(list(moved)).sum())
+        if abs(rest) >= 0.5:
+            lines.append(f"- {t('whatif_interplay', lang)}: {'+' if rest > 0 else ''}{fmt_cny(rest, lang)}")
+        shap_lines = "\n".join(lines)
+        self._wi_result.object = (
+            t(
+                "whatif_result",
+                lang,
+                before=result.expected_before / total,
+                after=result.expected_after / total,
+                change=result.change_pp,
+                deals=len(deals),
+                exp_before=fmt_cny(result.expected_before, lang),
+                exp_after=fmt_cny(result.expected_after, lang),
+            )
+            + f"\n\n**{t('whatif_shap', lang)}**\n\n"
+            + shap_lines
+        )
 
     def _show_bucket(self, bucket: str) -> None:
         lang = self.state.lang
