@@ -130,6 +130,7 @@ class ForecastPage(CockpitPage):
             self._render_controls()
             self._render_crumbs()
             self._render_heatmap()
+            self._heatmap.loading = False  # clickable while the sections below still draw
             self._render_drivers()
             self._render_changes()
             self._render_deals()

@@ -35,6 +35,13 @@ CELL_POSITION_JS = """
 """
 
 
+# True while no Bokeh view shows Panel's loading spinner (a click on a spinner is lost).
+IDLE_JS = """
+() => !!(window.Bokeh && Bokeh.index) && !Bokeh.index.all_views().some(
+  (v) => (v.model.css_classes || []).includes("pn-loading"))
+"""
+
+
 def _shot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"forecast-{name}.png"), full_page=True)
@@ -42,6 +49,7 @@ def _shot(page: Page, name: str) -> None:
 
 def _click_cell(page: Page, row: str, quarter: str = QUARTER) -> None:
     page.wait_for_function(f"({CELL_POSITION_JS})({[quarter, row]!r}) !== null", timeout=TIMEOUT_MS)
+    page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)
     x, y = page.evaluate(CELL_POSITION_JS, [quarter, row])
     page.mouse.click(x, y)
 

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.fixtures_served import ARTIFACTS, ServedApp
-from tests.test_browser_forecast import CELL_POSITION_JS, TIMEOUT_MS, _no_traceback
+from tests.test_browser_forecast import CELL_POSITION_JS, IDLE_JS, TIMEOUT_MS, _no_traceback
 
 pytestmark = pytest.mark.browser
 
@@ -57,6 +57,7 @@ def _rows(page: Page, expected: str | None = None) -> list[str]:
 
 def _click(page: Page, js: str, arg) -> None:
     page.wait_for_function(f"({js})({arg!r}) !== null", timeout=TIMEOUT_MS)
+    page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)
     x, y = page.evaluate(js, arg)
     page.mouse.click(x, y)
 
