@@ -29,6 +29,9 @@ bench: venv
 	$(BIN)/python benchmarks/generate.py --json benchmarks/results/generate.json
 	$(BIN)/python benchmarks/drill.py --json benchmarks/results/drill.json
 	$(BIN)/python benchmarks/recovery.py --json benchmarks/results/recovery.json
+	$(BIN)/python benchmarks/scorecard.py --json benchmarks/results/scorecard.json
+	$(BIN)/python benchmarks/whatif.py --json benchmarks/results/whatif.json
+	$(BIN)/python benchmarks/shap_speed.py --json benchmarks/results/shap_speed.json
 
 clean:
 	rm -rf test-artifacts build *.egg-info $(STAMP)

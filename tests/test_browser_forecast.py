@@ -122,7 +122,7 @@ def test_browser_forecast_link_restores_the_view_and_language_switch_shows_chine
     _shot(page, "5-link")
 
     page.get_by_role("button", name="中文").click()
-    expect(page.get_by_text(re.compile("苏州")).first).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("苏州")).first).to_be_visible(timeout=TIMEOUT_MS)
     page.wait_for_url(re.compile(r"lang=zh"), timeout=TIMEOUT_MS)
     _shot(page, "6-chinese")
     _no_traceback(page, served_app, start)
