@@ -105,6 +105,8 @@ def cell_drivers(
             "reference_mean": [np.nan],
         }
         out = pd.concat([out[~mix], pd.DataFrame(folded)], ignore_index=True)
+    # A feature the data never varies (an annotation an import lacks) moves nothing: not a driver.
+    out = out[out.contribution.abs() >= 0.5]
     out = (
         out.reindex(out.contribution.abs().sort_values(ascending=False).index)
         .head(top)

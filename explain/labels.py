@@ -207,12 +207,13 @@ _LABELS: dict[str, tuple[str, str, str, str, str, str, str]] = {
 def _magnitude(unit: str, delta: float) -> str:
     d = abs(delta)
     if unit == "pp":
-        return f"{d * 100:.0f}"
+        d *= 100
     if unit == "log":
         return f"{10**d:.1f}"
+    # One more digit for small differences: "(−0 pts)" reads as nothing, or as a mistake.
     if unit in ("pct", "count", "stage"):
-        return f"{d:.1f}"
-    return f"{d:.0f}"
+        return f"{d:.2f}" if d < 0.1 else f"{d:.1f}"
+    return f"{d:.1f}" if d < 1 else f"{d:.0f}"
 
 
 def cell_label(feature: str, delta: float | None, lang: str = "en") -> str:

@@ -142,6 +142,7 @@ def driver_bars(frame: pd.DataFrame, lang: str = "en") -> hv.Bars:
         tools=["hover"],
         hover_tooltips=[(" ", "@label"), (t("contribution", lang), "@contribution_text")],
         xformatter=NumeralTickFormatter(format="0.[0]a"),
+        xticks=4,  # the labels leave the axis narrow: few ticks, so their labels never touch
         responsive=True,
         min_width=400,
         shared_axes=False,

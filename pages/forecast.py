@@ -56,6 +56,7 @@ class ForecastPage(CockpitPage):
         self._changes = pn.pane.HoloViews(sizing_mode="stretch_width", visible=False)
         self._bucket_deals = pn.pane.HTML(css_classes=["bucket-deals"], margin=(0, 10))
         self._updating = False  # set while the page itself moves the From/To selects
+        self._changes_view: tuple | None = None  # the cell and snapshot the From/To were set for
         for select_ in (self._from, self._to):
             select_.param.watch(lambda _e: None if self._updating else self._render_changes(), "value")
         self._wi_title = pn.pane.Markdown(margin=(0, 10))
@@ -73,6 +74,15 @@ class ForecastPage(CockpitPage):
         self._deals_chart = pn.pane.HoloViews(sizing_mode="stretch_width", visible=False)
         self._deal_summary = pn.pane.Markdown(margin=(0, 10))
         self._waterfall = pn.pane.HoloViews(sizing_mode="stretch_width", visible=False)
+        # Hidden above rep level, so the drivers take the whole width.
+        self._deal_column = pn.Column(
+            self._deals_title,
+            self._deals_chart,
+            self._deal_summary,
+            self._waterfall,
+            sizing_mode="stretch_width",
+            visible=False,
+        )
         self._mode.param.watch(lambda e: setattr(self.state, "mode", e.new), "value")
         self._month.param.watch(lambda e: setattr(self.state, "month", e.new), "value")
         self.state.param.watch(self._on_state, list(URL_PARAMETERS))
@@ -91,13 +101,7 @@ class ForecastPage(CockpitPage):
                     self._drivers_text,
                     sizing_mode="stretch_width",
                 ),
-                pn.Column(
-                    self._deals_title,
-                    self._deals_chart,
-                    self._deal_summary,
-                    self._waterfall,
-                    sizing_mode="stretch_width",
-                ),
+                self._deal_column,
                 sizing_mode="stretch_width",
             ),
             self._changes_title,
@@ -295,10 +299,13 @@ class ForecastPage(CockpitPage):
         try:
             self._from.name, self._to.name = t("changes_from", lang), t("changes_to", lang)
             self._from.options, self._to.options = names, names
-            if self._from.value not in months:
+            # A new cell or snapshot starts from the quarter's first snapshot to the chosen one; the
+            # user's own From/To stay while only the language changes.
+            view = (st.selected, st.quarter, st.month)
+            if view != self._changes_view or self._from.value not in months or self._to.value not in months:
+                self._changes_view = view
                 self._from.value = months[0]
-            if self._to.value not in months:
-                self._to.value = max(months[-1] if st.month not in months else st.month, months[1])
+                self._to.value = st.month if st.month in months[1:] else months[-1]
         finally:
             self._updating = False
         self._changes_title.object = (
@@ -371,6 +378,7 @@ class ForecastPage(CockpitPage):
             "### " + t("whatif_title", lang, name=name, quarter=st.quarter) + "\n" + t("whatif_help", lang)
         )
         self._wi_discount.name = t("lever_discount_pct", lang)
+        self._wi_discount.placeholder = t("unchanged", lang)
         self._wi_earlier.name = t("lever_decision_earlier_days", lang)
         choices = {t("unchanged", lang): "", t("yes_all", lang): "1", t("no_all", lang): "0"}
         for widget, key_ in ((self._wi_exec, "lever_exec_sponsor_met"), (self._wi_demo, "lever_demo_done")):
@@ -455,7 +463,7 @@ class ForecastPage(CockpitPage):
     def _render_deals(self) -> None:
         st, lang = self.state, self.state.lang
         at_deals = st.rep is not None and st.quarter is not None
-        self._deals_chart.visible = at_deals
+        self._deals_chart.visible = self._deal_column.visible = at_deals
         snapshot = fc.snapshot_for(self.engine, st.quarter, st.month) if at_deals else None
         if not at_deals or snapshot is None:
             self._deals_title.object = ""

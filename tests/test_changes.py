@@ -85,3 +85,18 @@ def test_forecast_page_shows_the_waterfall_and_a_bucket_lists_its_deals(small_db
     assert "Lost:" in page._bucket_deals.object and "<td>#" in page._bucket_deals.object
     page._to.value = page._from.value
     assert "two different snapshots" in page._bucket_deals.object
+
+
+def test_forecast_page_waterfall_runs_from_the_quarter_start_to_the_chosen_snapshot(small_db_url: str) -> None:
+    page = ForecastPage(state=CockpitState(db_url=small_db_url))
+    page._taps[0].event(x="2026Q2", y=page._rows[page._rows.key == 2].name_en.iloc[0])
+    team = page._rows.name_en.iloc[0]
+    page._taps[0].event(x="2026Q2", y=team)  # a second drill must not keep the first cell's choice
+    assert (page._from.value, page._to.value) == (1, page.state.month)
+    assert page._changes.visible and page._bucket_deals.object == ""
+
+    page._from.value = 2  # the user's own choice stays while only the language changes
+    page.state.lang = "zh"
+    assert (page._from.value, page._to.value) == (2, page.state.month)
+    page.state.month = 2
+    assert (page._from.value, page._to.value) == (1, 2)

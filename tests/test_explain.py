@@ -90,3 +90,8 @@ def test_driver_labels_are_plain_words_in_both_languages() -> None:
     assert deal_label("decision_days", 48.0, None, "en") == "in decision for 48 days"
     assert deal_label("domestic_clause", 1.0, None, "zh") == "招标含国产品牌条款"
     assert deal_label("tier", None, "tier3", "en") == "customer tier: tier3"
+
+
+def test_small_driver_differences_keep_a_digit_instead_of_reading_zero() -> None:
+    assert cell_label("exec_sponsor_met", -0.003, "en") == "executive sponsor met on fewer deals (−0.3 pts)"
+    assert cell_label("decision_days", 0.4, "en") == "decision cycle lengthened +0.4 days"

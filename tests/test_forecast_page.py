@@ -48,12 +48,13 @@ def test_forecast_page_team_and_rep_taps_reach_the_deals_and_a_deal_tap_shows_it
     assert forecast.state.level == "rep"
     assert "decision cycle" in forecast._drivers_text.object
     assert not forecast._deals_chart.visible
+    assert not forecast._deal_column.visible  # the drivers take the whole width until a rep is chosen
 
     rep_name = forecast._rows.name_en.iloc[0]
     forecast._taps[0].event(x=QUARTER, y=rep_name)
     assert forecast.state.rep is not None
     assert forecast.state.level == "deal"
-    assert forecast._deals_chart.visible
+    assert forecast._deals_chart.visible and forecast._deal_column.visible
     assert not forecast._deals.empty
     assert not forecast._waterfall.visible
 

@@ -128,3 +128,22 @@ def test_a_narrow_scope_hides_other_regions(engine) -> None:
     assert hierarchy_of(engine, FULL_ACCESS, "team", 4) == {"region_id": 2, "team_id": 4}
     assert hierarchy_of(engine, FULL_ACCESS, "region", 999) == {}
     assert set(deviation_by_cell(engine, shanghai_only, "region").key) == {1}
+
+
+def test_cell_drivers_leave_out_features_that_never_move() -> None:
+    # An imported CRM has no annotations: their feature is constant, its SHAP contribution zero.
+    def frame(discount: float) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "feature": ["discount_pct", "cfo_left"],
+                "stage_index": [2, 2],
+                "contribution": [discount, 0.0],
+                "value_sum": [5.0 * discount, 0.0],
+                "value_count": [10, 10],
+                "amount": [1000.0, 1000.0],
+            }
+        )
+
+    drivers = cell_drivers(frame(-300.0), frame(100.0), "en")
+    assert list(drivers.feature) == ["discount_pct"]
+    assert drivers.contribution.iloc[0] == pytest.approx(-400.0)

@@ -140,3 +140,9 @@ def test_app_template_puts_nav_links_in_sidebar() -> None:
 
 def test_notification_error_without_a_server_does_nothing() -> None:
     notification_error("boom")
+
+
+def test_driver_bars_axis_keeps_few_ticks_so_labels_never_touch() -> None:
+    frame = pd.DataFrame({"label": ["a long driver label", "b"], "contribution": [-12e6, 3e6]})
+    plot = hv.renderer("bokeh").get_plot(driver_bars(frame)).state
+    assert plot.below[0].ticker.desired_num_ticks <= 5
