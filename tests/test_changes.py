@@ -87,7 +87,9 @@ def test_forecast_page_shows_the_waterfall_and_a_bucket_lists_its_deals(small_db
     assert "two different snapshots" in page._bucket_deals.object
 
 
-def test_forecast_page_waterfall_runs_from_the_quarter_start_to_the_chosen_snapshot(small_db_url: str) -> None:
+def test_forecast_page_waterfall_runs_from_the_quarter_start_to_the_chosen_snapshot(
+    small_db_url: str,
+) -> None:
     page = ForecastPage(state=CockpitState(db_url=small_db_url))
     page._taps[0].event(x="2026Q2", y=page._rows[page._rows.key == 2].name_en.iloc[0])
     team = page._rows.name_en.iloc[0]
