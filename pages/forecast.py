@@ -53,7 +53,10 @@ class ForecastPage(CockpitPage):
         self._changes_title = pn.pane.Markdown(margin=(0, 10))
         self._from = pn.widgets.Select(options={}, width=160)
         self._to = pn.widgets.Select(options={}, width=160)
-        self._changes = pn.pane.HoloViews(sizing_mode="stretch_width", visible=False)
+        self._changes_plot = pn.pane.HoloViews(sizing_mode="stretch_width")
+        # Shown and hidden as a box: toggling a drawn HoloViews pane's own `visible` made Panel 1.9.4
+        # push its `design` onto the Bokeh figure, which raises on the server.
+        self._changes = pn.Column(self._changes_plot, sizing_mode="stretch_width", visible=False)
         self._bucket_deals = pn.pane.HTML(css_classes=["bucket-deals"], margin=(0, 10))
         self._updating = False  # set while the page itself moves the From/To selects
         self._changes_view: tuple | None = None  # the cell and snapshot the From/To were set for
@@ -125,7 +128,13 @@ class ForecastPage(CockpitPage):
         _after_this_event(self._refresh)
 
     def _set_loading(self, on: bool) -> None:
-        for pane in (self._heatmap, self._drivers_chart, self._deals_chart, self._waterfall, self._changes):
+        for pane in (
+            self._heatmap,
+            self._drivers_chart,
+            self._deals_chart,
+            self._waterfall,
+            self._changes_plot,
+        ):
             pane.loading = on
 
     def _refresh(self) -> None:
@@ -342,7 +351,7 @@ class ForecastPage(CockpitPage):
         tap = hv.streams.Tap(source=element)
         tap.param.watch(self._on_bucket_tap, ["y"])
         self._taps.append(tap)
-        self._changes.object = element
+        self._changes_plot.object = element
         self._changes.visible = True
         self._bucket_deals.object = ""
 
