@@ -210,10 +210,12 @@ def _magnitude(unit: str, delta: float) -> str:
         d *= 100
     if unit == "log":
         return f"{10**d:.1f}"
-    # One more digit for small differences: "(−0 pts)" reads as nothing, or as a mistake.
-    if unit in ("pct", "count", "stage"):
-        return f"{d:.2f}" if d < 0.1 else f"{d:.1f}"
-    return f"{d:.1f}" if d < 1 else f"{d:.0f}"
+    # One more digit for small differences, and "<0.1" below that: "(−0 pts)" reads as a mistake.
+    digits = 1 if unit in ("pct", "count", "stage") else 0
+    if d < 10**-digits:
+        digits += 1
+    text = f"{d:.{digits}f}"
+    return text if float(text) > 0 or d == 0 else f"<{10**-digits:g}"
 
 
 def cell_label(feature: str, delta: float | None, lang: str = "en") -> str:

@@ -95,3 +95,4 @@ def test_driver_labels_are_plain_words_in_both_languages() -> None:
 def test_small_driver_differences_keep_a_digit_instead_of_reading_zero() -> None:
     assert cell_label("exec_sponsor_met", -0.003, "en") == "executive sponsor met on fewer deals (−0.3 pts)"
     assert cell_label("decision_days", 0.4, "en") == "decision cycle lengthened +0.4 days"
+    assert cell_label("exec_sponsor_met", 0.0002, "en") == "executive sponsor met on more deals (+<0.1 pts)"
