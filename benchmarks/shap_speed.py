@@ -74,7 +74,8 @@ def main() -> None:
     table = pd.concat(rows + between_snapshots(history, dates), ignore_index=True)
     # Open deals to explain: every snapshot's open deals stacked (each a real deal on a real day).
     pool = pd.concat(rows, ignore_index=True)
-    deals = pool.sample(n=min(args.deals, len(pool)), random_state=0, replace=len(pool) < args.deals)
+    # A pool smaller than asked is drawn with replacement: a repeated deal costs as much to explain.
+    deals = pool.sample(n=args.deals, random_state=0, replace=len(pool) < args.deals)
     deals = deals.reset_index(drop=True)
     out = {"open_deals": len(deals), "sizes": []}
     one = deals.iloc[[123]]
