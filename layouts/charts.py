@@ -196,12 +196,13 @@ def shap_waterfall(frame: pd.DataFrame, base: float, final: float, lang: str = "
     labels = hv.Labels(table, kdims=["x_text", "y"], vdims=["text"]).opts(
         text_align="left", text_font_size="8pt", text_color="#333333"
     )
-    right = max(1.0, float(table[["x0", "x1"]].max().max()) + 0.15)
+    right = max(1.0, float(table[["x0", "x1"]].max().max()) + 0.25)  # room for "+77.5 个百分点"
     return (rectangles * labels).opts(
         xlim=(0, right),
         ylim=(-0.6, count - 0.4),
         yticks=yticks,
         xformatter=NumeralTickFormatter(format="0%"),
+        xticks=5,
         xlabel=t("close_in_quarter", lang),
         ylabel="",
         responsive=True,
@@ -247,6 +248,7 @@ def deal_bars(frame: pd.DataFrame, lang: str = "en") -> hv.Bars:
             (t("win_probability", lang), "@probability_text"),
         ],
         xformatter=NumeralTickFormatter(format="0.[0]a"),
+        xticks=4,
         responsive=True,
         min_width=400,
         shared_axes=False,

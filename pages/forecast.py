@@ -49,14 +49,13 @@ class ForecastPage(CockpitPage):
         self._summary = pn.pane.Markdown(margin=(0, 10))
         self._drivers_help = pn.pane.Markdown(styles={"color": "#555"}, margin=(0, 10))
         self._drivers_chart = pn.pane.HoloViews(sizing_mode="stretch_width", min_height=300)
+        self._drivers_box = _box(self._drivers_chart)
         self._drivers_text = pn.pane.Markdown(margin=(0, 10), css_classes=["drivers-text"])
         self._changes_title = pn.pane.Markdown(margin=(0, 10))
         self._from = pn.widgets.Select(options={}, width=160)
         self._to = pn.widgets.Select(options={}, width=160)
         self._changes_plot = pn.pane.HoloViews(sizing_mode="stretch_width")
-        # Shown and hidden as a box: toggling a drawn HoloViews pane's own `visible` made Panel 1.9.4
-        # push its `design` onto the Bokeh figure, which raises on the server.
-        self._changes = pn.Column(self._changes_plot, sizing_mode="stretch_width", visible=False)
+        self._changes = _box(self._changes_plot)
         self._bucket_deals = pn.pane.HTML(css_classes=["bucket-deals"], margin=(0, 10))
         self._updating = False  # set while the page itself moves the From/To selects
         self._changes_view: tuple | None = None  # the cell and snapshot the From/To were set for
@@ -74,18 +73,13 @@ class ForecastPage(CockpitPage):
         self._change_deals = pd.DataFrame()
         self._buckets = pd.DataFrame()
         self._deals_title = pn.pane.Markdown(margin=(0, 10))
-        self._deals_chart = pn.pane.HoloViews(sizing_mode="stretch_width", visible=False)
+        self._deals_chart = pn.pane.HoloViews(sizing_mode="stretch_width")
         self._deal_summary = pn.pane.Markdown(margin=(0, 10))
-        self._waterfall = pn.pane.HoloViews(sizing_mode="stretch_width", visible=False)
-        # Hidden above rep level, so the drivers take the whole width.
-        self._deal_column = pn.Column(
-            self._deals_title,
-            self._deals_chart,
-            self._deal_summary,
-            self._waterfall,
-            sizing_mode="stretch_width",
-            visible=False,
-        )
+        self._waterfall_plot = pn.pane.HoloViews(sizing_mode="stretch_width")
+        self._waterfall = _box(self._waterfall_plot)
+        # Below the drivers, shown from rep level down: the rep's deals, then the chosen deal's waterfall
+        # (stacked: side by side, the long hospital names squeezed both plots to a sliver).
+        self._deal_column = _box(self._deals_title, self._deals_chart, self._deal_summary, self._waterfall)
         self._mode.param.watch(lambda e: setattr(self.state, "mode", e.new), "value")
         self._month.param.watch(lambda e: setattr(self.state, "month", e.new), "value")
         self.state.param.watch(self._on_state, list(URL_PARAMETERS))
@@ -96,17 +90,11 @@ class ForecastPage(CockpitPage):
             self._help,
             self._heatmap,
             self._hint,
-            pn.Row(
-                pn.Column(
-                    self._summary,
-                    self._drivers_help,
-                    self._drivers_chart,
-                    self._drivers_text,
-                    sizing_mode="stretch_width",
-                ),
-                self._deal_column,
-                sizing_mode="stretch_width",
-            ),
+            self._summary,
+            self._drivers_help,
+            self._drivers_box,
+            self._drivers_text,
+            self._deal_column,
             self._changes_title,
             pn.Row(self._from, self._to),
             self._changes,
@@ -132,7 +120,7 @@ class ForecastPage(CockpitPage):
             self._heatmap,
             self._drivers_chart,
             self._deals_chart,
-            self._waterfall,
+            self._waterfall_plot,
             self._changes_plot,
         ):
             pane.loading = on
@@ -243,9 +231,7 @@ class ForecastPage(CockpitPage):
         if row is None:
             self._summary.object = t("select_cell", lang)
             self._drivers_help.object = ""
-            self._drivers_chart.object = driver_bars(
-                pd.DataFrame(columns=["label", "contribution"]), lang=lang
-            )
+            self._drivers_box.visible = False  # no empty chart frame before a cell is chosen
             self._drivers_text.object = ""
             return
         level, key = st.selected
@@ -285,6 +271,7 @@ class ForecastPage(CockpitPage):
             "drivers_help" if st.mode == "target" else "drivers_help_change", lang
         )
         self._drivers_chart.object = driver_bars(shown, lang=lang)
+        self._drivers_box.visible = True
         self._drivers_text.object = "\n".join(
             f"{i}. {r.label}: {fmt_cny(r.contribution, lang)}"
             for i, r in enumerate(shown.itertuples(), start=1)
@@ -472,7 +459,7 @@ class ForecastPage(CockpitPage):
     def _render_deals(self) -> None:
         st, lang = self.state, self.state.lang
         at_deals = st.rep is not None and st.quarter is not None
-        self._deals_chart.visible = self._deal_column.visible = at_deals
+        self._deal_column.visible = at_deals
         snapshot = fc.snapshot_for(self.engine, st.quarter, st.month) if at_deals else None
         if not at_deals or snapshot is None:
             self._deals_title.object = ""
@@ -518,7 +505,7 @@ class ForecastPage(CockpitPage):
                 f"- {s.label}: {s.contribution * 100:+.1f} {t('points', lang)}" for s in steps.itertuples()
             )
         )
-        self._waterfall.object = shap_waterfall(steps[["label", "contribution"]], base, final, lang=lang)
+        self._waterfall_plot.object = shap_waterfall(steps[["label", "contribution"]], base, final, lang=lang)
 
     # -- clicks -> state --------------------------------------------------------------------------
     def _on_heatmap_tap(self, *events) -> None:
@@ -562,6 +549,12 @@ class ForecastPage(CockpitPage):
         if "quarter" not in values:
             for level in ("region", "team", "rep", "deal"):
                 values.pop(level, None)
+
+
+def _box(*objects) -> pn.Column:
+    """A box to show and hide drawn plots by: setting a drawn HoloViews pane's own `visible` makes
+    Panel 1.9.4 push its `design` onto the Bokeh figure, which raises on the server."""
+    return pn.Column(*objects, sizing_mode="stretch_width", visible=False)
 
 
 def _after_this_event(action) -> None:

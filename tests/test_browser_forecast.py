@@ -126,3 +126,25 @@ def test_browser_forecast_link_restores_the_view_and_language_switch_shows_chine
     page.wait_for_url(re.compile(r"lang=zh"), timeout=TIMEOUT_MS)
     _shot(page, "6-chinese")
     _no_traceback(page, served_app, start)
+
+
+def test_browser_forecast_back_to_the_top_from_a_rep_clears_the_rep_panels(
+    page: Page, served_app: ServedApp, story_db_url: str
+) -> None:
+    rep = _a_rep_of_team_4(story_db_url)
+    start = served_app.mark()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{served_app.base_url}/forecast?quarter={QUARTER}&region=2&team=4&month=3")
+    _click_cell(page, rep)
+    page.wait_for_url(re.compile(r"rep=\d+"), timeout=TIMEOUT_MS)
+    expect(page.get_by_text(re.compile(f"Open deals of {rep}"))).to_be_visible()
+    _shot(page, "7-rep")
+
+    page.get_by_role("button", name="All regions").click()
+    page.wait_for_url(lambda url: "rep=" not in url and "region=" not in url, timeout=TIMEOUT_MS)
+    _heatmap_has_row(page, "Shanghai")
+    page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)
+    expect(page.get_by_text(re.compile("Open deals of"))).to_have_count(0)
+    expect(page.get_by_text(re.compile("What if:"))).to_have_count(0)
+    _shot(page, "8-back-from-rep")
+    _no_traceback(page, served_app, start)

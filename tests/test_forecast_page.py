@@ -47,14 +47,13 @@ def test_forecast_page_team_and_rep_taps_reach_the_deals_and_a_deal_tap_shows_it
     assert forecast.state.team == SUZHOU_TIER3
     assert forecast.state.level == "rep"
     assert "decision cycle" in forecast._drivers_text.object
-    assert not forecast._deals_chart.visible
-    assert not forecast._deal_column.visible  # the drivers take the whole width until a rep is chosen
+    assert not forecast._deal_column.visible
 
     rep_name = forecast._rows.name_en.iloc[0]
     forecast._taps[0].event(x=QUARTER, y=rep_name)
     assert forecast.state.rep is not None
     assert forecast.state.level == "deal"
-    assert forecast._deals_chart.visible and forecast._deal_column.visible
+    assert forecast._deal_column.visible
     assert not forecast._deals.empty
     assert not forecast._waterfall.visible
 
@@ -115,3 +114,17 @@ def test_forecast_page_apply_url_derives_the_region_from_the_team(forecast: Fore
     assert forecast.state.level == "rep"
     assert set(forecast._rows.name_en) and forecast._rows.name_en.notna().all()
     assert "Suzhou Tier-3 Hospitals" in forecast._summary.object
+
+
+def test_forecast_page_going_back_up_from_a_deal_hides_the_deal_panels(forecast: ForecastPage) -> None:
+    assert not forecast._drivers_box.visible  # no empty chart frame before a cell is chosen
+    forecast.apply_url({"quarter": QUARTER, "team": str(SUZHOU_TIER3)})
+    assert forecast._drivers_box.visible
+    forecast._taps[0].event(x=QUARTER, y=forecast._rows.name_en.iloc[0])
+    forecast._taps[-1].event(y=forecast._deals.label.iloc[0])
+    assert forecast._waterfall.visible and forecast._deal_column.visible
+
+    forecast.state.up_to(None)
+    assert not forecast._deal_column.visible and not forecast._waterfall.visible
+    assert not forecast._drivers_box.visible and not forecast._changes.visible
+    assert forecast._wi_title.object == "" and not forecast._wi_run.visible
