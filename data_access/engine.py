@@ -65,7 +65,15 @@ def check_reachable(engine: Engine) -> None:
             conn.exec_driver_sql("SELECT 1")
     except (OperationalError, DatabaseError) as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc).splitlines()[0]
-        raise DatabaseProblem(f"cannot reach database {engine.url.render_as_string()}: {reason}") from None
+        where = engine.url.render_as_string()
+        if "Could not set lock on file" in reason:
+            # An embedded DuckDB file has one owner at a time, typically a running `cockpit serve`.
+            pid = reason.split("PID ")[-1].rstrip(")") if "PID " in reason else "?"
+            raise DatabaseProblem(
+                f"database {where} is in use by another process (PID {pid}, e.g. `cockpit serve`): "
+                "stop it first, or use PostgreSQL for several processes at once"
+            ) from None
+        raise DatabaseProblem(f"cannot reach database {where}: {reason}") from None
 
 
 def has_schema(engine: Engine) -> bool:

@@ -107,8 +107,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "除 AUC 外,数值越低越好。",
     },
     "scorecard_empty": {
-        "en": "No backtest yet: run `cockpit backtest` to score the forecast against the baselines.",
-        "zh": "尚无回测结果:请运行 `cockpit backtest`,将预测与基准方法对比。",
+        "en": "No backtest yet: run `cockpit backtest` to score the forecast against the baselines "
+        "(on the embedded database, stop `cockpit serve` first: the file has one user at a time).",
+        "zh": "尚无回测结果:请运行 `cockpit backtest`,将预测与基准方法对比"
+        "(使用内置数据库时请先停止 `cockpit serve`:该文件同一时间只能被一个进程使用)。",
     },
     "method_note": {
         "en": "The heatmap uses “{method}”, the forecast picked on the scorecard; the drivers below explain "
@@ -144,7 +146,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "changes_from": {"en": "From", "zh": "从"},
     "changes_to": {"en": "To", "zh": "到"},
-    "changes_same": {"en": "Pick two different snapshots.", "zh": "请选择两个不同的快照。"},
+    "changes_order": {
+        "en": "Pick a From snapshot earlier than the To snapshot.",
+        "zh": "请选择早于“到”的“从”快照。",
+    },
     "forecast_at": {"en": "{when}: forecast", "zh": "{when}的预测"},
     "bucket_new": {"en": "New deals", "zh": "新增商机"},
     "bucket_pulled_in": {"en": "Pulled in", "zh": "提前"},

@@ -62,7 +62,8 @@ class ForecastPage(CockpitPage):
         for select_ in (self._from, self._to):
             select_.param.watch(lambda _e: None if self._updating else self._render_changes(), "value")
         self._wi_title = pn.pane.Markdown(margin=(0, 10))
-        self._wi_discount = pn.widgets.FloatInput(value=None, start=0.0, end=40.0, step=0.5, width=200)
+        # No start/end on the widget: it would clamp a bad value silently; the what-if says what is allowed.
+        self._wi_discount = pn.widgets.FloatInput(value=None, step=0.5, width=200)
         self._wi_earlier = pn.widgets.IntSlider(value=0, start=0, end=60, step=1, width=260)
         self._wi_exec = pn.widgets.Select(options={}, width=200)
         self._wi_demo = pn.widgets.Select(options={}, width=200)
@@ -311,9 +312,9 @@ class ForecastPage(CockpitPage):
             + t("changes_help", lang)
         )
         start_m, end_m = self._from.value, self._to.value
-        if start_m == end_m:
+        if start_m >= end_m:  # the buckets run forward in time
             self._changes.visible = False
-            self._bucket_deals.object = t("changes_same", lang)
+            self._bucket_deals.object = t("changes_order", lang)
             return
         start = fc.snapshot_for(self.engine, st.quarter, start_m)
         end = fc.snapshot_for(self.engine, st.quarter, end_m)

@@ -84,7 +84,9 @@ def test_forecast_page_shows_the_waterfall_and_a_bucket_lists_its_deals(small_db
     change_tap.event(x=1.0, y=float(len(page._buckets) - lost))  # the "Lost" bar's row
     assert "Lost:" in page._bucket_deals.object and "<td>#" in page._bucket_deals.object
     page._to.value = page._from.value
-    assert "two different snapshots" in page._bucket_deals.object
+    assert "earlier than the To" in page._bucket_deals.object and not page._changes.visible
+    page._from.value, page._to.value = 3, 1  # backwards would leave the won deals out of the start bar
+    assert "earlier than the To" in page._bucket_deals.object and not page._changes.visible
 
 
 def test_forecast_page_waterfall_runs_from_the_quarter_start_to_the_chosen_snapshot(

@@ -251,3 +251,32 @@ def test_require_data_on_empty_migrated_database_says_to_generate(migrated_engin
 def test_require_data_on_unmigrated_database_says_to_generate(empty_engine: Engine) -> None:
     with pytest.raises(DatabaseProblem, match="cockpit generate"):
         require_data(empty_engine)
+
+
+def test_check_reachable_names_the_process_holding_an_embedded_database(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "held.duckdb"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; held = duckdb.connect({str(path)!r}); print('held', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        engine = create_engine(f"duckdb:///{path}")
+        with pytest.raises(DatabaseProblem) as raised:
+            check_reachable(engine)
+        engine.dispose()
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+    message = str(raised.value)
+    assert "\n" not in message
+    assert f"in use by another process (PID {holder.pid}" in message and "stop it first" in message
