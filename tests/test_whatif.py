@@ -132,3 +132,11 @@ def test_forecast_page_runs_a_what_if_on_the_selected_cell(small_db_url: str) ->
     page.state.lang = "zh"
     page._wi_run.clicks += 1
     assert "本季度赢单概率" in page._wi_result.object
+
+
+def test_forecast_page_says_why_an_out_of_range_discount_is_refused(small_db_url: str) -> None:
+    page = ForecastPage(state=CockpitState(db_url=small_db_url))
+    page._taps[0].event(x=QUARTER, y=page._rows[page._rows.key == 2].name_en.iloc[0])
+    page._wi_discount.value = 250.0  # typed by the user: the page must not clamp it silently
+    page._wi_run.clicks += 1
+    assert "outside its feasible range 0 to 40" in page._wi_result.object
