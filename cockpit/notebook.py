@@ -17,6 +17,8 @@ from cockpit.registry import discover_pages
 from data_access import forecast
 from data_access.engine import get_engine, require_data, resolve_url
 from data_access.scope import FULL_ACCESS, Scope
+from data_access.scorecard import forecast_method
+from explain.baselines import METHODS
 from explain.drivers import cell_drivers
 
 
@@ -39,9 +41,19 @@ class Cockpit:
         team_id: int | None = None,
         month: int = 3,
         mode: str = "target",
+        method: str | None = None,
     ) -> pd.DataFrame:
-        """Forecast deviation per (entity, quarter) at a drill level (see ``forecast.deviation_by_cell``)."""
-        return forecast.deviation_by_cell(self.engine, self.scope, level, region_id, team_id, month, mode)
+        """Forecast deviation per (entity, quarter) at a drill level (see ``forecast.deviation_by_cell``).
+
+        ``method``: one of ``explain.baselines.METHODS``; by default the one the team picked on the
+        scorecard page, as the forecast page shows.
+        """
+        method = method or forecast_method(self.engine)
+        if method not in METHODS:
+            raise ValueError(f"no forecast method {method!r}; choose one of {', '.join(METHODS)}")
+        return forecast.deviation_by_cell(
+            self.engine, self.scope, level, region_id, team_id, month, mode, method=method
+        )
 
     def drivers(self, level: str, key: int, quarter: str, month: int = 3, lang: str = "en") -> pd.DataFrame:
         """The drivers of one cell against the same entity's typical quarter."""

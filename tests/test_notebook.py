@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import panel as pn
 import pytest
 
@@ -27,3 +28,20 @@ def test_notebook_pages_render_inline(small_db_url: str) -> None:
     assert not page._rows.empty
     with pytest.raises(ValueError, match="no page named 'nope'.*forecast"):
         ck.page("nope")
+
+
+def test_notebook_deviation_follows_the_method_picked_on_the_scorecard(small_db_url: str) -> None:
+    from data_access.scorecard import set_forecast_method
+
+    ck = cockpit.open(small_db_url)
+    model = ck.deviation(method="model")
+    table = ck.deviation(method="stage_weighted_fixed")
+    assert not np.allclose(model.deviation, table.deviation)
+    set_forecast_method(ck.engine, "stage_weighted_fixed")
+    try:
+        np.testing.assert_allclose(ck.deviation().deviation, table.deviation)
+    finally:
+        set_forecast_method(ck.engine, "model")
+    np.testing.assert_allclose(ck.deviation().deviation, model.deviation)
+    with pytest.raises(ValueError, match="no forecast method 'gut_feeling'"):
+        ck.deviation(method="gut_feeling")
