@@ -160,6 +160,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "bucket_lost": {"en": "Lost", "zh": "输单"},
     "bucket_moved": {"en": "Changed owner", "zh": "负责人变更"},
     "bucket_deals": {"en": "{bucket}: {count} deals, {change}", "zh": "{bucket}:{count} 笔商机,{change}"},
+    "bucket_deals_top": {
+        "en": " (the {shown} that moved most are listed)",
+        "zh": "(列出变化最大的 {shown} 笔)",
+    },
     "account": {"en": "Account", "zh": "客户"},
     "change": {"en": "Change", "zh": "变化"},
     "whatif_title": {"en": "What if: {name}, {quarter}", "zh": "假设分析:{name},{quarter}"},

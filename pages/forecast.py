@@ -446,6 +446,8 @@ class ForecastPage(CockpitPage):
             count=len(deals),
             change=fmt_cny(float(mine.change.sum()), lang),
         )
+        if len(deals) > len(top):
+            title += t("bucket_deals_top", lang, shown=len(top))
         self._bucket_deals.object = f"<b>{html.escape(title)}</b><table>{head}{body}</table>"
 
     def _on_bucket_tap(self, event) -> None:

@@ -83,6 +83,10 @@ def test_forecast_page_shows_the_waterfall_and_a_bucket_lists_its_deals(small_db
     change_tap = page._taps[1]
     change_tap.event(x=1.0, y=float(len(page._buckets) - lost))  # the "Lost" bar's row
     assert "Lost:" in page._bucket_deals.object and "<td>#" in page._bucket_deals.object
+    listed = page._bucket_deals.object.count("<td>#")
+    lost_deals = int(page._buckets.deals.iloc[lost])
+    assert listed == min(lost_deals, 15)
+    assert (f"the {listed} that moved most are listed" in page._bucket_deals.object) == (lost_deals > listed)
     page._to.value = page._from.value
     assert "earlier than the To" in page._bucket_deals.object and not page._changes.visible
     page._from.value, page._to.value = 3, 1  # backwards would leave the won deals out of the start bar
