@@ -131,9 +131,23 @@ class WhatIf:
         return float(100 * (self.expected_after - self.expected_before) / total) if total > 0 else 0.0
 
 
+def available_levers(model: ForecastModel) -> list[str]:
+    """The levers this database can answer: those whose feature the model learned from. An import
+    without quotes or meetings never varies them, so the model would answer "no change" for nothing."""
+    used = set(model.heads[TARGET].booster.get_score(importance_type="weight"))
+    return [name for name, lever in LEVERS.items() if lever.feature in used]
+
+
 def what_if(model: ForecastModel, rows: pd.DataFrame, changes: dict[str, float]) -> WhatIf:
     """The model's answer for ``rows`` (a cell's or a deal's open deals) with ``changes`` applied."""
     check_changes(changes, model.features)
+    available = available_levers(model)
+    for name in changes:
+        if name not in available:
+            raise WhatIfError(
+                f"{name}: this data never records {LEVERS[name].feature}, so the model has nothing to "
+                f"learn it from; levers here: {', '.join(available) or 'none'}"
+            )
     if rows.empty:
         raise WhatIfError("there are no open deals here to change")
     changed, reached = apply_changes(rows, changes)

@@ -13,7 +13,7 @@ from data_access.scorecard import forecast_method
 from explain.changes import what_changed
 from explain.drivers import cell_drivers, deal_waterfall
 from explain.labels import cell_label
-from explain.whatif import WhatIfError, load_model, what_if
+from explain.whatif import WhatIfError, available_levers, load_model, what_if
 from layouts import change_waterfall, deal_bars, deviation_heatmap, driver_bars, fmt_cny, shap_waterfall, t
 from pages.base import CockpitPage
 from pages.state import URL_PARAMETERS
@@ -70,6 +70,13 @@ class ForecastPage(CockpitPage):
         self._wi_run = pn.widgets.Button(color="primary", margin=(22, 10, 0, 10))
         self._wi_result = pn.pane.Markdown(margin=(0, 10), css_classes=["whatif-result"])
         self._wi_run.on_click(lambda _e: self._run_whatif())
+        self._wi_levers = {
+            "discount_pct": self._wi_discount,
+            "decision_earlier_days": self._wi_earlier,
+            "exec_sponsor_met": self._wi_exec,
+            "demo_done": self._wi_demo,
+        }
+        self._available_levers = available_levers(load_model(self.engine))  # the data's, not all
         self._parts = pd.DataFrame()
         self._change_deals = pd.DataFrame()
         self._buckets = pd.DataFrame()
@@ -362,9 +369,10 @@ class ForecastPage(CockpitPage):
 
     def _render_whatif(self) -> None:
         st, lang = self.state, self.state.lang
-        shown = st.selected is not None and st.quarter is not None
-        for widget in (self._wi_discount, self._wi_earlier, self._wi_exec, self._wi_demo, self._wi_run):
-            widget.visible = shown
+        shown = st.selected is not None and st.quarter is not None and bool(self._available_levers)
+        for name, widget in self._wi_levers.items():
+            widget.visible = shown and name in self._available_levers
+        self._wi_run.visible = shown
         self._wi_result.object = ""
         if not shown:
             self._wi_title.object = ""
@@ -392,7 +400,7 @@ class ForecastPage(CockpitPage):
             "exec_sponsor_met": self._wi_exec.value or None,
             "demo_done": self._wi_demo.value or None,
         }
-        changes = {k: float(v) for k, v in levers.items() if v is not None}
+        changes = {k: float(v) for k, v in levers.items() if v is not None and k in self._available_levers}
         target = self._whatif_target()
         try:
             if target is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
@@ -10,7 +11,7 @@ from data_access import forecast as fc
 from data_access import schema
 from data_access.engine import get_engine
 from data_access.scope import FULL_ACCESS
-from explain.whatif import WhatIfError, check_changes, load_model, what_if
+from explain.whatif import LEVERS, WhatIfError, available_levers, check_changes, load_model, what_if
 from pages.forecast import ForecastPage
 from pages.state import CockpitState
 from sample_data import sample_parameters
@@ -140,3 +141,17 @@ def test_forecast_page_says_why_an_out_of_range_discount_is_refused(small_db_url
     page._wi_discount.value = 250.0  # typed by the user: the page must not clamp it silently
     page._wi_run.clicks += 1
     assert "outside its feasible range 0 to 40" in page._wi_result.object
+
+
+def test_only_levers_the_data_records_are_offered(small_db_url: str, maven_db_url: str) -> None:
+    assert available_levers(load_model(get_engine(small_db_url))) == list(LEVERS)
+    # The Maven export has no quotes, meetings or demos: only the timing of the decision can move.
+    maven = load_model(get_engine(maven_db_url))
+    assert available_levers(maven) == ["decision_earlier_days"]
+    page = ForecastPage(state=CockpitState(db_url=maven_db_url))
+    page._taps[0].event(x=page._rows.quarter.iloc[-1], y=page._rows.name_en.iloc[0])
+    assert page._wi_earlier.visible and page._wi_run.visible
+    assert not (page._wi_discount.visible or page._wi_exec.visible or page._wi_demo.visible)
+    rows = pd.DataFrame({"deal_id": [1], "amount": [100.0], **{f: [0.0] for f in maven.features}})
+    with pytest.raises(WhatIfError, match="demo_done: this data never records demo_done"):
+        what_if(maven, rows, {"demo_done": 1.0})
