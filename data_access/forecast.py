@@ -17,6 +17,7 @@ from sqlalchemy import Engine, and_, func, select
 from data_access import schema as s
 from data_access.history import read_frame
 from data_access.scope import Scope
+from data_access.vocabulary import AMOUNT_UNIT_KEY, DEFAULT_AMOUNT_UNIT
 
 LEVELS = ("region", "team", "rep", "deal")
 MODES = ("target", "change")
@@ -113,6 +114,15 @@ def _forecast_by_cell(
             out["expected"] = out.expected.fillna(0.0)
     out["forecast"] = out.won + out.expected
     return out.drop(columns=["won", "expected"])
+
+
+def amount_unit(engine: Engine) -> str:
+    """What deal amounts count: a currency code (the sample's CNY, an import's USD) or "count"."""
+    with engine.connect() as conn:
+        value = conn.execute(
+            select(s.preferences.c.value).where(s.preferences.c.key == AMOUNT_UNIT_KEY)
+        ).scalar_one_or_none()
+    return value or DEFAULT_AMOUNT_UNIT
 
 
 def has_targets(engine: Engine) -> bool:

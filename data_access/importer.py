@@ -12,6 +12,7 @@ for the two public datasets in ``../shared/data``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from sqlalchemy import Engine, delete
 from data_access import schema
 from data_access.bulk import bulk_insert
 from data_access.migrate import upgrade
-from data_access.vocabulary import FORECAST_CATEGORY, STAGES
+from data_access.vocabulary import AMOUNT_UNIT_KEY, DEFAULT_AMOUNT_UNIT, FORECAST_CATEGORY, STAGES
 
 MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 FIELDS = (
@@ -74,6 +75,7 @@ class Mapping:
     closed_before_created: str = "error"  # or "use_created"
     attributes: list[str] = field(default_factory=list)
     description: str = ""
+    amount_unit: str = DEFAULT_AMOUNT_UNIT  # an ISO 4217 code (USD), or "count" when a deal is worth 1
 
     @classmethod
     def load(cls, path_or_name: str | Path) -> Mapping:
@@ -112,6 +114,10 @@ class Mapping:
             problems.append(f"closed_from_stage {self.closed_from_stage!r} is not one of {', '.join(STAGES)}")
         if self.closed_before_created not in ("error", "use_created"):
             problems.append("closed_before_created must be 'error' or 'use_created'")
+        if not re.fullmatch(r"[A-Z]{3}|count", str(self.amount_unit)):
+            problems.append(
+                f"amount_unit {self.amount_unit!r} is not a currency code such as USD, or 'count'"
+            )
         if problems:
             raise ValueError(f"mapping {path}: {problems[0]}")
 
@@ -229,6 +235,7 @@ class Export:
     attributes: list[str]
     export_date: pd.Timestamp
     closed_from_stage: str
+    amount_unit: str = DEFAULT_AMOUNT_UNIT
 
 
 def read_export(mapping: Mapping, csv_paths: list[Path]) -> Export:
@@ -318,6 +325,7 @@ def read_export(mapping: Mapping, csv_paths: list[Path]) -> Export:
         attributes=list(attrs),
         export_date=export_date,
         closed_from_stage=mapping.closed_from_stage,
+        amount_unit=mapping.amount_unit,
     )
 
 
@@ -447,6 +455,7 @@ def export_tables(export: Export) -> dict[str, pd.DataFrame]:
         or [pd.DataFrame(columns=["opportunity_id", "name", "value"])],
         ignore_index=True,
     )
+    tables["preferences"] = pd.DataFrame({"key": [AMOUNT_UNIT_KEY], "value": [export.amount_unit]})
     return tables
 
 

@@ -11,6 +11,10 @@ STAGES: tuple[str, ...] = (
     "tender",
     "negotiation",
 )
+# What a deal's amount counts: the sample company's yuan unless an import says otherwise (stored in
+# the preferences table under this key).
+AMOUNT_UNIT_KEY = "amount_unit"
+DEFAULT_AMOUNT_UNIT = "CNY"
 DECISION_STAGE = "budget_approval"  # from here on the hospital decides: the "decision cycle"
 QUOTE_STAGE = "solution_demo"  # the price is quoted on entering this stage
 

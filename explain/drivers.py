@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -126,9 +128,10 @@ def cell_drivers(
 
 
 def deal_waterfall(
-    contributions: pd.DataFrame, lang: str = "en", top: int = 10
+    contributions: pd.DataFrame, lang: str = "en", top: int = 10, money: Callable[[float], str] | None = None
 ) -> tuple[pd.DataFrame, float, float]:
-    """A deal's SHAP waterfall: the ``top`` features by |contribution| (the rest summed), base and final probability."""
+    """A deal's SHAP waterfall: the ``top`` features by |contribution| (the rest summed), base and final
+    probability. ``money`` formats the deal's amount in its labels (default: yuan)."""
     if contributions.empty:
         return pd.DataFrame(columns=["feature", "label", "contribution"]), 0.0, 0.0
     final = float(contributions.close_in_quarter_probability.iloc[0])
@@ -136,7 +139,7 @@ def deal_waterfall(
     c = contributions.reindex(contributions.contribution.abs().sort_values(ascending=False).index)
     head, rest = c.head(top), c.iloc[top:]
     labels = [
-        deal_label(f, v if pd.notna(v) else None, t if isinstance(t, str) else None, lang)
+        deal_label(f, v if pd.notna(v) else None, t if isinstance(t, str) else None, lang, money)
         for f, v, t in zip(head.feature, head.feature_value, head.feature_text, strict=True)
     ]
     out = pd.DataFrame(

@@ -8,6 +8,7 @@ that we have no words for get a generic label built from the column name.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 # feature -> (unit, English up, English down, Chinese up, Chinese down, English deal, Chinese deal)
 # {d} is the absolute difference, {v} the deal's own value; units: days, count, pp (share), pct, log.
@@ -238,8 +239,14 @@ def cell_label(feature: str, delta: float | None, lang: str = "en") -> str:
     return template.format(d=_magnitude(unit, delta))
 
 
-def deal_label(feature: str, value: float | None, text: str | None, lang: str = "en") -> str:
-    """A feature's value on one deal, in words."""
+def deal_label(
+    feature: str,
+    value: float | None,
+    text: str | None,
+    lang: str = "en",
+    money: Callable[[float], str] | None = None,
+) -> str:
+    """A feature's value on one deal, in words; ``money`` formats an amount (default: yuan)."""
     spec = _LABELS.get(feature)
     shown = text if text is not None else value
     if spec is None:
@@ -254,6 +261,8 @@ def deal_label(feature: str, value: float | None, text: str | None, lang: str = 
     if unit == "stage" and value is not None:
         shown = int(value) + 1
     elif unit == "log" and value is not None:
+        if money is not None:
+            return f"{template} {money(10**value)}"
         return f"{template} ¥{10**value / 1e4:,.0f}万" if lang == "zh" else f"{template} ¥{10**value:,.0f}"
     elif value is not None and math.isfinite(value) and text is None:
         shown = f"{value:.1f}".rstrip("0").rstrip(".") if unit == "pct" else f"{value:.0f}"

@@ -8,7 +8,7 @@ from layouts.charts import (
     metric_lines,
     shap_waterfall,
 )
-from layouts.strings import CATALOGUE, LANGUAGES, fmt_cny, t
+from layouts.strings import CATALOGUE, LANGUAGES, fmt_money, t, unit_name
 from layouts.template import app_template, nav_links, notification_error
 
 __all__ = [
@@ -19,10 +19,11 @@ __all__ = [
     "deal_bars",
     "deviation_heatmap",
     "driver_bars",
-    "fmt_cny",
+    "fmt_money",
     "metric_lines",
     "nav_links",
     "notification_error",
     "shap_waterfall",
     "t",
+    "unit_name",
 ]

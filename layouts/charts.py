@@ -13,7 +13,7 @@ from bokeh.models import NumeralTickFormatter
 
 # Registers the Bokeh backend and its plotting options, without hv.extension's notebook machinery.
 import holoviews.plotting.bokeh  # noqa: F401  isort: skip
-from layouts.strings import fmt_cny, t
+from layouts.strings import fmt_money, t
 
 RED = "#d7301f"
 GREEN = "#1a9850"
@@ -43,12 +43,12 @@ def _points(value: float, lang: str) -> str:
 
 
 def deviation_heatmap(
-    frame: pd.DataFrame, lang: str = "en", title: str = "", row_title: str = ""
+    frame: pd.DataFrame, lang: str = "en", title: str = "", row_title: str = "", unit: str = "CNY"
 ) -> hv.Overlay:
     """Deviation per row (``label``) and ``quarter`` as a diverging heatmap with % labels in the cells.
 
     ``frame`` columns: ``label`` (row name), ``quarter`` (e.g. "2026Q2"), ``deviation`` (fraction),
-    ``forecast`` and ``reference`` (CNY). Rows keep the frame's order, first row on top; quarters are
+    ``forecast`` and ``reference`` (amounts in ``unit``, see ``fmt_money``). Rows keep the frame's order, first row on top; quarters are
     sorted left to right. Colours are centred on zero: red below, green above. ``row_title`` (e.g.
     ``t("level_team", lang)``) names the rows in the hover.
 
@@ -67,8 +67,8 @@ def deviation_heatmap(
     # Whole percents once cells get narrow, so neighbouring labels never touch.
     digits = 1 if len(quarters) <= 6 else 0
     frame["deviation_text"] = deviation.map(lambda v: _pct(v, digits))
-    frame["forecast_text"] = frame["forecast"].map(lambda v: fmt_cny(v, lang))
-    frame["reference_text"] = frame["reference"].map(lambda v: fmt_cny(v, lang))
+    frame["forecast_text"] = frame["forecast"].map(lambda v: fmt_money(v, lang, unit))
+    frame["reference_text"] = frame["reference"].map(lambda v: fmt_money(v, lang, unit))
     # Dark cells (far from zero) get white text.
     frame["text_color"] = np.where(np.abs(deviation.fillna(0)) > 0.6 * limit, "white", "black")
 
@@ -117,11 +117,11 @@ def _signed_colors(values: pd.Series) -> np.ndarray:
     return np.where(values < 0, RED, GREEN)
 
 
-def driver_bars(frame: pd.DataFrame, lang: str = "en") -> hv.Bars:
-    """Horizontal bars of each driver's signed ``contribution`` (CNY), largest |contribution| on top.
+def driver_bars(frame: pd.DataFrame, lang: str = "en", unit: str = "CNY") -> hv.Bars:
+    """Horizontal bars of each driver's signed ``contribution`` (in ``unit``), largest |contribution| on top.
 
-    ``frame`` columns: ``label`` (driver in plain words), ``contribution`` (signed CNY).
-    Red for negative, green for positive; the hover shows the amount formatted with ``fmt_cny``.
+    ``frame`` columns: ``label`` (driver in plain words), ``contribution`` (signed amount).
+    Red for negative, green for positive; the hover shows the amount formatted with ``fmt_money``.
     """
     frame = frame.loc[:, ["label", "contribution"]].copy()
     frame["label"] = frame["label"].astype(str)
@@ -130,7 +130,7 @@ def driver_bars(frame: pd.DataFrame, lang: str = "en") -> hv.Bars:
     frame = frame.iloc[np.argsort(frame["contribution"].abs().to_numpy(), kind="stable")]
     frame["color"] = _signed_colors(frame["contribution"])
     frame["contribution_text"] = frame["contribution"].map(
-        lambda v: ("+" if v > 0 else "") + fmt_cny(v, lang)
+        lambda v: ("+" if v > 0 else "") + fmt_money(v, lang, unit)
     )
     value = hv.Dimension("contribution", label=t("contribution", lang))
     return hv.Bars(
@@ -214,10 +214,10 @@ def shap_waterfall(frame: pd.DataFrame, base: float, final: float, lang: str = "
     )
 
 
-def deal_bars(frame: pd.DataFrame, lang: str = "en") -> hv.Bars:
+def deal_bars(frame: pd.DataFrame, lang: str = "en", unit: str = "CNY") -> hv.Bars:
     """Horizontal bars of each deal's ``expected_amount``, coloured by ``win_probability`` (red..green).
 
-    ``frame`` columns: ``label`` (deal name), ``expected_amount`` (CNY), ``win_probability`` (0..1).
+    ``frame`` columns: ``label`` (deal name), ``expected_amount`` (in ``unit``), ``win_probability`` (0..1).
     The largest expected amount is on top; tap selects a deal (``hv.streams.Selection1D``).
     """
     frame = frame.loc[:, ["label", "expected_amount", "win_probability"]].copy()
@@ -225,7 +225,7 @@ def deal_bars(frame: pd.DataFrame, lang: str = "en") -> hv.Bars:
     frame["expected_amount"] = pd.to_numeric(frame["expected_amount"], errors="coerce").astype(float)
     frame["win_probability"] = pd.to_numeric(frame["win_probability"], errors="coerce").astype(float)
     frame = frame.sort_values("expected_amount", kind="stable", na_position="first")
-    frame["amount_text"] = frame["expected_amount"].map(lambda v: fmt_cny(v, lang))
+    frame["amount_text"] = frame["expected_amount"].map(lambda v: fmt_money(v, lang, unit))
     frame["probability_text"] = frame["win_probability"].map(lambda v: "–" if pd.isna(v) else f"{v:.0%}")
     amount = hv.Dimension("expected_amount", label=t("expected_amount", lang))
     probability = hv.Dimension("win_probability", label=t("win_probability", lang), range=(0, 1))
@@ -284,16 +284,22 @@ def metric_lines(frame: pd.DataFrame, metric_label: str) -> hv.Overlay:
 
 
 def change_waterfall(
-    frame: pd.DataFrame, start: float, end: float, start_label: str, end_label: str, lang: str = "en"
+    frame: pd.DataFrame,
+    start: float,
+    end: float,
+    start_label: str,
+    end_label: str,
+    lang: str = "en",
+    unit: str = "CNY",
 ) -> hv.Overlay:
-    """A horizontal waterfall of a forecast from ``start`` to ``end`` through change buckets (CNY).
+    """A horizontal waterfall of a forecast from ``start`` to ``end`` through change buckets (in ``unit``).
 
-    ``frame`` columns: ``label`` (bucket in words, with its top driver), ``change`` (CNY), in order
+    ``frame`` columns: ``label`` (bucket in words, with its top driver), ``change`` (amount), in order
     from top to bottom, between a ``start_label`` bar and an ``end_label`` bar. Bar ``i`` from the top
     sits at y = count - 1 - i, which is how a tap finds its bucket.
     """
     frame = frame.loc[:, ["label", "change"]].copy()
-    bars = [(start_label, 0.0, float(start), NEUTRAL, fmt_cny(start, lang))]
+    bars = [(start_label, 0.0, float(start), NEUTRAL, fmt_money(start, lang, unit))]
     running = float(start)
     for label, value in zip(frame["label"].astype(str), frame["change"].astype(float)):
         bars.append(
@@ -302,11 +308,11 @@ def change_waterfall(
                 running,
                 running + value,
                 RED if value < 0 else GREEN,
-                ("+" if value > 0 else "") + fmt_cny(value, lang),
+                ("+" if value > 0 else "") + fmt_money(value, lang, unit),
             )
         )
         running += value
-    bars.append((end_label, 0.0, float(end), NEUTRAL, fmt_cny(end, lang)))
+    bars.append((end_label, 0.0, float(end), NEUTRAL, fmt_money(end, lang, unit)))
     count = len(bars)
     table = pd.DataFrame(bars, columns=["label", "x0", "x1", "color", "text"])
     table["y0"] = [count - 1 - i - 0.4 for i in range(count)]

@@ -1,4 +1,4 @@
-"""The UI string catalogue (English and Simplified Chinese) and CNY formatting.
+"""The UI string catalogue (English and Simplified Chinese) and amount formatting.
 
 Every user-visible word goes through :func:`t`, so a missing translation fails loudly in tests
 (``KeyError``) instead of showing a raw key to the user.
@@ -44,8 +44,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "drivers_title": {"en": "Why this number moved", "zh": "数字变化的原因"},
     "drivers_help": {
         "en": "Contribution of each driver to the forecast, compared with a typical cell "
-        "at the same point of the quarter (CNY)",
-        "zh": "各驱动因素对预测的贡献,与季度内同一时点的典型单元格相比(人民币)",
+        "at the same point of the quarter ({unit})",
+        "zh": "各驱动因素对预测的贡献,与季度内同一时点的典型单元格相比({unit})",
     },
     "pipeline_volume": {
         "en": "Won so far, pipeline size and stage mix vs target",
@@ -53,8 +53,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "pipeline_change": {"en": "Deals added, closed or resized", "zh": "新增、关闭或金额变化的商机"},
     "drivers_help_change": {
-        "en": "Contribution of each driver to the change of the forecast since the previous snapshot (CNY)",
-        "zh": "各驱动因素对预测较上一快照变化的贡献(人民币)",
+        "en": "Contribution of each driver to the change of the forecast since the previous snapshot ({unit})",
+        "zh": "各驱动因素对预测较上一快照变化的贡献({unit})",
     },
     "cell_summary": {
         "en": "{name}, {quarter}: forecast {forecast} vs {reference_name} {reference} ({deviation})",
@@ -195,6 +195,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "click_hint": {"en": "Click a cell to drill down", "zh": "点击单元格查看下一层明细"},
     "back": {"en": "Back", "zh": "返回"},
     "deal": {"en": "Deal", "zh": "商机"},
+    "unit_count": {"en": "deals", "zh": "笔"},
 }
 
 
@@ -214,20 +215,43 @@ def _short(number: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def fmt_cny(value: float, lang: str = "en") -> str:
-    """A compact CNY amount: English ``¥12.3M``/``¥850K``; Chinese ``1230万元``/``85万元``/``1.2亿元``."""
+# Amount units: English prefix and Chinese suffix. "count": a deal is worth 1 (a lead funnel).
+_UNITS = {
+    "CNY": ("¥", "元"),
+    "USD": ("$", "美元"),
+    "EUR": ("€", "欧元"),
+    "GBP": ("£", "英镑"),
+    "BRL": ("R$", "雷亚尔"),
+    "JPY": ("JP¥", "日元"),
+    "count": ("", ""),
+}
+
+
+def unit_name(unit: str = "CNY", lang: str = "en") -> str:
+    """How the page names the amounts' unit: ``CNY``/``人民币``, ``USD``/``美元``, ``deals``/``笔``."""
+    if unit == "count":
+        return t("unit_count", lang)
+    if lang == "zh":
+        return "人民币" if unit == "CNY" else _UNITS.get(unit, ("", unit))[1]
+    return unit
+
+
+def fmt_money(value: float, lang: str = "en", unit: str = "CNY") -> str:
+    """A compact amount in ``unit`` (a currency code, or "count"): English ``¥12.3M``/``$850K``/``42``;
+    Chinese ``1230万元``/``85万美元``/``1.2亿元``."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    prefix, suffix = _UNITS.get(unit, (f"{unit} ", unit))
     sign = "-" if value < 0 else ""
     size = abs(float(value))
     if lang == "zh":
         # Thresholds sit half a rounding step below the unit, so 9999.6万 reads 1亿, not 10000万.
         if size >= 0.99995e8:
-            return f"{sign}{_short(size / 1e8)}亿元"
+            return f"{sign}{_short(size / 1e8)}亿{suffix}"
         if size >= 9999.5:
-            return f"{sign}{_short(size / 1e4)}万元"
-        return f"{sign}{size:.0f}元"
-    for unit, scale in (("B", 1e9), ("M", 1e6), ("K", 1e3)):
+            return f"{sign}{_short(size / 1e4)}万{suffix}"
+        return f"{sign}{size:.0f}{suffix}"
+    for letter, scale in (("B", 1e9), ("M", 1e6), ("K", 1e3)):
         if size >= scale * 0.9995:
-            return f"{sign}¥{_short(size / scale)}{unit}"
-    return f"{sign}¥{size:.0f}"
+            return f"{sign}{prefix}{_short(size / scale)}{letter}"
+    return f"{sign}{prefix}{size:.0f}"

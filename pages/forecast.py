@@ -14,7 +14,16 @@ from explain.changes import what_changed
 from explain.drivers import cell_drivers, deal_waterfall
 from explain.labels import cell_label
 from explain.whatif import WhatIfError, available_levers, load_model, what_if
-from layouts import change_waterfall, deal_bars, deviation_heatmap, driver_bars, fmt_cny, shap_waterfall, t
+from layouts import (
+    change_waterfall,
+    deal_bars,
+    deviation_heatmap,
+    driver_bars,
+    fmt_money,
+    shap_waterfall,
+    t,
+    unit_name,
+)
 from pages.base import CockpitPage
 from pages.state import URL_PARAMETERS
 
@@ -34,6 +43,7 @@ class ForecastPage(CockpitPage):
         self._rows = pd.DataFrame()
         self._deals = pd.DataFrame()
         self._has_targets = fc.has_targets(self.engine)
+        self._unit = fc.amount_unit(self.engine)  # CNY for the sample; an import says its own
         if not self._has_targets:
             self.state.mode = "change"  # nothing to compare with but the previous snapshot
         self._taps: list[hv.streams.Stream] = []
@@ -207,7 +217,9 @@ class ForecastPage(CockpitPage):
         plot_frame = frame.assign(label=frame[f"name_{lang}"])[
             ["label", "quarter", "deviation", "forecast", "reference"]
         ]
-        element = deviation_heatmap(plot_frame, lang=lang, row_title=t(f"level_{rows}", lang))
+        element = deviation_heatmap(
+            plot_frame, lang=lang, row_title=t(f"level_{rows}", lang), unit=self._unit
+        )
         tap = hv.streams.Tap(source=element)
         tap.param.watch(self._on_heatmap_tap, ["x", "y"])
         self._taps = [tap]
@@ -270,18 +282,20 @@ class ForecastPage(CockpitPage):
             lang,
             name=row[f"name_{lang}"],
             quarter=st.quarter,
-            forecast=fmt_cny(row.forecast, lang),
+            forecast=fmt_money(row.forecast, lang, self._unit),
             reference_name=ref_name,
-            reference=fmt_cny(row.reference, lang),
+            reference=fmt_money(row.reference, lang, self._unit),
             deviation=f"{row.deviation:+.1%}",
         )
         self._drivers_help.object = f"**{t('drivers_title', lang)}** — " + t(
-            "drivers_help" if st.mode == "target" else "drivers_help_change", lang
+            "drivers_help" if st.mode == "target" else "drivers_help_change",
+            lang,
+            unit=unit_name(self._unit, lang),
         )
-        self._drivers_chart.object = driver_bars(shown, lang=lang)
+        self._drivers_chart.object = driver_bars(shown, lang=lang, unit=self._unit)
         self._drivers_box.visible = True
         self._drivers_text.object = "\n".join(
-            f"{i}. {r.label}: {fmt_cny(r.contribution, lang)}"
+            f"{i}. {r.label}: {fmt_money(r.contribution, lang, self._unit)}"
             for i, r in enumerate(shown.itertuples(), start=1)
         )
 
@@ -342,6 +356,7 @@ class ForecastPage(CockpitPage):
             t("forecast_at", lang, when=t(f"month_{start_m}", lang)),
             t("forecast_at", lang, when=t(f"month_{end_m}", lang)),
             lang=lang,
+            unit=self._unit,
         )
         tap = hv.streams.Tap(source=element)
         tap.param.watch(self._on_bucket_tap, ["y"])
@@ -413,12 +428,14 @@ class ForecastPage(CockpitPage):
         total = deals.amount.sum()
         moved = result.moved_features(target[1])
         lines = [
-            f"- {cell_label(feature, delta, lang)}: {'+' if value > 0 else ''}{fmt_cny(value, lang)}"
+            f"- {cell_label(feature, delta, lang)}: {'+' if value > 0 else ''}{fmt_money(value, lang, self._unit)}"
             for feature, (delta, value) in moved.items()
         ]
         rest = float(result.shap_change.drop(list(moved)).sum())
         if abs(rest) >= 0.5:
-            lines.append(f"- {t('whatif_interplay', lang)}: {'+' if rest > 0 else ''}{fmt_cny(rest, lang)}")
+            lines.append(
+                f"- {t('whatif_interplay', lang)}: {'+' if rest > 0 else ''}{fmt_money(rest, lang, self._unit)}"
+            )
         shap_lines = "\n".join(lines)
         self._wi_result.object = (
             t(
@@ -428,8 +445,8 @@ class ForecastPage(CockpitPage):
                 after=result.expected_after / total,
                 change=result.change_pp,
                 deals=len(deals),
-                exp_before=fmt_cny(result.expected_before, lang),
-                exp_after=fmt_cny(result.expected_after, lang),
+                exp_before=fmt_money(result.expected_before, lang, self._unit),
+                exp_after=fmt_money(result.expected_after, lang, self._unit),
             )
             + f"\n\n**{t('whatif_shap', lang)}**\n\n"
             + shap_lines
@@ -444,7 +461,7 @@ class ForecastPage(CockpitPage):
         head = "".join(f"<th>{h}</th>" for h in (t("deal", lang), t("account", lang), t("change", lang)))
         body = "".join(
             f"<tr><td>#{i}</td><td>{html.escape(str(r[f'account_{lang}'] or ''))}</td>"
-            f"<td style='text-align:right'>{'+' if r.change > 0 else ''}{fmt_cny(r.change, lang)}</td></tr>"
+            f"<td style='text-align:right'>{'+' if r.change > 0 else ''}{fmt_money(r.change, lang, self._unit)}</td></tr>"
             for i, r in top.iterrows()
         )
         title = t(
@@ -452,7 +469,7 @@ class ForecastPage(CockpitPage):
             lang,
             bucket=t(f"bucket_{bucket}", lang),
             count=len(deals),
-            change=fmt_cny(float(mine.change.sum()), lang),
+            change=fmt_money(float(mine.change.sum()), lang, self._unit),
         )
         if len(deals) > len(top):
             title += t("bucket_deals_top", lang, shown=len(top))
@@ -485,7 +502,9 @@ class ForecastPage(CockpitPage):
         self._deals_title.object = "### " + t(
             "deals_title", lang, rep=self._name("rep", st.rep), quarter=st.quarter
         )
-        element = deal_bars(deals[["label", "expected_amount", "win_probability"]].head(TOP_DEALS), lang=lang)
+        element = deal_bars(
+            deals[["label", "expected_amount", "win_probability"]].head(TOP_DEALS), lang=lang, unit=self._unit
+        )
         tap = hv.streams.Tap(source=element)
         tap.param.watch(self._on_deal_tap, ["y"])
         self._taps.append(tap)
@@ -497,7 +516,9 @@ class ForecastPage(CockpitPage):
             return
         d = chosen.iloc[0]
         contributions = fc.deal_contributions(self.engine, self.scope, int(d.deal_id), snapshot)
-        steps, base, final = deal_waterfall(contributions, lang=lang)
+        steps, base, final = deal_waterfall(
+            contributions, lang=lang, money=lambda v: fmt_money(v, lang, self._unit)
+        )
         self._deal_summary.object = (
             "### "
             + t("deal_waterfall_title", lang)
@@ -507,7 +528,7 @@ class ForecastPage(CockpitPage):
                 lang,
                 account=d[f"account_{lang}"],
                 product=d[f"product_{lang}"],
-                amount=fmt_cny(d.amount, lang),
+                amount=fmt_money(d.amount, lang, self._unit),
                 win=d.win_probability,
                 quarter_p=d.close_in_quarter_probability,
             )

@@ -128,3 +128,17 @@ def test_forecast_page_going_back_up_from_a_deal_hides_the_deal_panels(forecast:
     assert not forecast._deal_column.visible and not forecast._waterfall.visible
     assert not forecast._drivers_box.visible and not forecast._changes.visible
     assert forecast._wi_title.object == "" and not forecast._wi_run.visible
+
+
+def test_forecast_page_speaks_the_imported_currency(maven_db_url: str) -> None:
+    page = ForecastPage(state=CockpitState(db_url=maven_db_url))
+    page._taps[0].event(x=page._rows.quarter.iloc[-1], y=page._rows.name_en.iloc[0])
+    assert "$" in page._summary.object and "¥" not in page._summary.object
+    assert "(USD)" in page._drivers_help.object
+    page.state.lang = "zh"
+    assert "美元" in page._summary.object and "元" not in page._summary.object.replace("美元", "")
+
+
+def test_forecast_page_speaks_yuan_on_the_sample(forecast: ForecastPage) -> None:
+    _drill_to_suzhou(forecast)
+    assert "¥" in forecast._summary.object and "(CNY)" in forecast._drivers_help.object

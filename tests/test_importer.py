@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 
 from data_access import schema
 from data_access.engine import get_engine
+from data_access.forecast import amount_unit
 from data_access.history import read_frame
-from data_access.importer import ImportProblem, Mapping, import_export
+from data_access.importer import MAPPINGS_DIR, ImportProblem, Mapping, import_export
 from tests.fixtures_data import MAVEN_FILES, OLIST_FILES, SHARED_DATA, import_shared
 from tests.test_cli import assert_one_error, run_cli
 
@@ -52,6 +53,7 @@ def test_maven_export_loads_with_its_hierarchy(maven_url: str) -> None:
     products = _frame(maven_url, select(schema.products.c.name_en))
     assert "GTXPro" not in set(products.name_en) and "GTX Pro" in set(products.name_en)
     assert deals.external_id.str.len().gt(0).all()
+    assert amount_unit(get_engine(maven_url)) == "USD"  # a US company: its pages speak dollars
 
 
 def test_olist_funnel_loads_leads_and_wins(tmp_path: Path) -> None:
@@ -64,6 +66,15 @@ def test_olist_funnel_loads_leads_and_wins(tmp_path: Path) -> None:
     assert (outcomes.outcome == "won").sum() == 842
     names = set(_frame(url, select(schema.deal_attributes.c.name)).name)
     assert names == {"origin", "landing_page_id"}  # nothing recorded only after a lead converted
+    assert amount_unit(get_engine(url)) == "count"  # a lead is worth 1: bookings are conversions
+
+
+def test_a_mapping_with_an_unknown_amount_unit_is_refused(tmp_path: Path) -> None:
+    text = (MAPPINGS_DIR / "maven-crm.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("amount_unit: USD", "amount_unit: dollars"), encoding="utf-8")
+    with pytest.raises(ValueError, match="amount_unit 'dollars' is not a currency code such as USD"):
+        Mapping.load(bad)
 
 
 def _copy_maven(tmp_path: Path) -> Path:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from layouts.strings import CATALOGUE, LANGUAGES, fmt_cny, t
+from layouts.strings import CATALOGUE, LANGUAGES, fmt_money, t, unit_name
 
 # Keys whose English and Chinese may legitimately be the same text (none today).
 SAME_IN_BOTH: set[str] = set()
@@ -78,10 +78,24 @@ def test_t_unknown_key_raises() -> None:
         (9999.6e4, "¥100M", "1亿元"),
     ],
 )
-def test_fmt_cny_examples(value: float, en: str, zh: str) -> None:
-    assert fmt_cny(value, "en") == en
-    assert fmt_cny(value, "zh") == zh
+def test_fmt_money_cny_examples(value: float, en: str, zh: str) -> None:
+    assert fmt_money(value, "en") == en
+    assert fmt_money(value, "zh") == zh
 
 
-def test_fmt_cny_nan_is_a_dash() -> None:
-    assert fmt_cny(float("nan"), "en") == "–"
+def test_fmt_money_nan_is_a_dash() -> None:
+    assert fmt_money(float("nan"), "en") == "–"
+
+
+@pytest.mark.parametrize(
+    ("unit", "en", "zh", "name_en", "name_zh"),
+    [
+        ("USD", "$598K", "59.8万美元", "USD", "美元"),
+        ("count", "598K", "59.8万", "deals", "笔"),
+        ("CHF", "CHF 598K", "59.8万CHF", "CHF", "CHF"),
+    ],
+)
+def test_fmt_money_speaks_the_imported_unit(unit: str, en: str, zh: str, name_en: str, name_zh: str) -> None:
+    assert fmt_money(598e3, "en", unit) == en
+    assert fmt_money(598e3, "zh", unit) == zh
+    assert (unit_name(unit, "en"), unit_name(unit, "zh")) == (name_en, name_zh)
