@@ -18,6 +18,14 @@ def nav_links(nav: list[tuple[str, str]]) -> pn.pane.HTML:
     )
 
 
+class HistoryReload(pn.reactive.ReactiveHTML):
+    """Browser Back/Forward load the page at that address: every view lives in its URL (F26), and the
+    app pushes one history entry per drill step, so reloading there restores the earlier view."""
+
+    _template = '<div id="history"></div>'
+    _scripts = {"render": "window.addEventListener('popstate', () => window.location.reload())"}
+
+
 def app_template(
     title: str,
     nav: list[tuple[str, str]] | pn.pane.HTML,
@@ -32,7 +40,7 @@ def app_template(
         title=title,
         sidebar=[nav if isinstance(nav, pn.pane.HTML) else nav_links(nav), *(sidebar or [])],
         main=[main],
-        header=list(header or []),
+        header=[*(header or []), HistoryReload(width=0, height=0, margin=0)],
         sidebar_width=260,
     )
 

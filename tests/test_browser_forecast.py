@@ -148,3 +148,21 @@ def test_browser_forecast_back_to_the_top_from_a_rep_clears_the_rep_panels(
     expect(page.get_by_text(re.compile("What if:"))).to_have_count(0)
     _shot(page, "8-back-from-rep")
     _no_traceback(page, served_app, start)
+
+
+def test_browser_back_button_returns_to_the_previous_drill_level(page: Page, served_app: ServedApp) -> None:
+    start = served_app.mark()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{served_app.base_url}/forecast")
+    _click_cell(page, "Suzhou")
+    page.wait_for_url(re.compile(r"region=2"), timeout=TIMEOUT_MS)
+    _heatmap_has_row(page, "Suzhou Tier-3 Hospitals")
+
+    page.go_back()
+    page.wait_for_url(lambda url: "region=" not in url, timeout=TIMEOUT_MS)
+    _heatmap_has_row(page, "Shanghai")  # the regions again, not Suzhou's teams under an old address
+    expect(page.get_by_role("button", name=re.compile("› Suzhou"))).to_have_count(0)
+    page.go_forward()
+    page.wait_for_url(re.compile(r"region=2"), timeout=TIMEOUT_MS)
+    _heatmap_has_row(page, "Suzhou Tier-3 Hospitals")
+    _no_traceback(page, served_app, start)
