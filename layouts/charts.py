@@ -9,11 +9,11 @@ from __future__ import annotations
 import holoviews as hv
 import numpy as np
 import pandas as pd
-from bokeh.models import NumeralTickFormatter
+from bokeh.models import CustomJSTickFormatter, NumeralTickFormatter
 
 # Registers the Bokeh backend and its plotting options, without hv.extension's notebook machinery.
 import holoviews.plotting.bokeh  # noqa: F401  isort: skip
-from layouts.strings import fmt_money, t
+from layouts.strings import fmt_money, money_affixes, t
 
 RED = "#d7301f"
 GREEN = "#1a9850"
@@ -36,6 +36,30 @@ def _pct(value: float, digits: int = 1) -> str:
     text = f"{value * 100:+.{digits}f}%"
     # "-0.0%" reads as a problem; a zero is just zero.
     return "0%" if float(text[:-1]) == 0 else text
+
+
+# fmt_money in JavaScript: axis ticks read like the labels beside them (¥12.3M, 1230万元), not "12.3m".
+MONEY_TICK_JS = """
+const size = Math.abs(tick), sign = tick < 0 ? "-" : "";
+const short = (v) => { const s = v >= 100 ? v.toFixed(0) : v.toFixed(1); return s.endsWith(".0") ? s.slice(0, -2) : s; };
+if (zh) {
+  if (size >= 0.99995e8) return sign + short(size / 1e8) + "亿" + suffix;
+  if (size >= 9999.5) return sign + short(size / 1e4) + "万" + suffix;
+  return sign + size.toFixed(0) + suffix;
+}
+for (const [letter, scale] of [["B", 1e9], ["M", 1e6], ["K", 1e3]]) {
+  if (size >= scale * 0.9995) return sign + prefix + short(size / scale) + letter;
+}
+return sign + prefix + size.toFixed(0);
+"""
+
+
+def money_ticks(lang: str = "en", unit: str = "CNY") -> CustomJSTickFormatter:
+    """An axis formatter that writes amounts as ``fmt_money`` does, in ``lang`` and ``unit``."""
+    prefix, suffix = money_affixes(unit)
+    return CustomJSTickFormatter(
+        args={"zh": lang == "zh", "prefix": prefix, "suffix": suffix}, code=MONEY_TICK_JS
+    )
 
 
 def _points(value: float, lang: str) -> str:
@@ -141,7 +165,7 @@ def driver_bars(frame: pd.DataFrame, lang: str = "en", unit: str = "CNY") -> hv.
         line_color=None,
         tools=["hover"],
         hover_tooltips=[(" ", "@label"), (t("contribution", lang), "@contribution_text")],
-        xformatter=NumeralTickFormatter(format="0.[0]a"),
+        xformatter=money_ticks(lang, unit),
         xticks=4,  # the labels leave the axis narrow: few ticks, so their labels never touch
         responsive=True,
         min_width=400,
@@ -247,7 +271,7 @@ def deal_bars(frame: pd.DataFrame, lang: str = "en", unit: str = "CNY") -> hv.Ba
             (t("expected_amount", lang), "@amount_text"),
             (t("win_probability", lang), "@probability_text"),
         ],
-        xformatter=NumeralTickFormatter(format="0.[0]a"),
+        xformatter=money_ticks(lang, unit),
         xticks=4,
         responsive=True,
         min_width=400,
@@ -333,7 +357,7 @@ def change_waterfall(
         xlim=(0, right * 1.25),
         ylim=(-0.6, count - 0.4),
         yticks=list(zip(table["y"], table["label"])),
-        xformatter=NumeralTickFormatter(format="0.[0]a"),
+        xformatter=money_ticks(lang, unit),
         xlabel=t("forecast", lang),
         ylabel="",
         responsive=True,

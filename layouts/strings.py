@@ -236,12 +236,17 @@ def unit_name(unit: str = "CNY", lang: str = "en") -> str:
     return unit
 
 
+def money_affixes(unit: str = "CNY") -> tuple[str, str]:
+    """The English prefix and Chinese suffix of an amount in ``unit`` (``("¥", "元")`` for CNY)."""
+    return _UNITS.get(unit, (f"{unit} ", unit))
+
+
 def fmt_money(value: float, lang: str = "en", unit: str = "CNY") -> str:
     """A compact amount in ``unit`` (a currency code, or "count"): English ``¥12.3M``/``$850K``/``42``;
     Chinese ``1230万元``/``85万美元``/``1.2亿元``."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    prefix, suffix = _UNITS.get(unit, (f"{unit} ", unit))
+    prefix, suffix = money_affixes(unit)
     sign = "-" if value < 0 else ""
     size = abs(float(value))
     if lang == "zh":

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from bokeh.models import Plot
 
-from layouts.charts import GREEN, RED, deal_bars, deviation_heatmap, driver_bars, shap_waterfall
+from layouts.charts import GREEN, RED, deal_bars, deviation_heatmap, driver_bars, money_ticks, shap_waterfall
+from layouts.strings import fmt_money
 from layouts.template import app_template, notification_error
 
 
@@ -146,3 +147,23 @@ def test_driver_bars_axis_keeps_few_ticks_so_labels_never_touch() -> None:
     frame = pd.DataFrame({"label": ["a long driver label", "b"], "contribution": [-12e6, 3e6]})
     plot = hv.renderer("bokeh").get_plot(driver_bars(frame)).state
     assert plot.below[0].ticker.desired_num_ticks <= 5
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("lang", "unit"), [("en", "CNY"), ("zh", "CNY"), ("en", "USD"), ("zh", "count")])
+def test_money_ticks_read_like_the_labels_beside_them(page, lang: str, unit: str) -> None:
+    """The axis formatter runs in the browser: its ticks must match fmt_money (¥12.3M, 1230万元)."""
+    ticks = [0, 1, 850, -999.4, 9999, 12_345, 150_000, -2_500_000, 12_300_000, 99_996_000, 1.5e8, 2e9]
+    formatter = money_ticks(lang, unit)
+    shown = page.evaluate(
+        "([code, args, ticks]) => ticks.map((tick) => new Function('tick', ...Object.keys(args), code)"
+        "(tick, ...Object.values(args)))",
+        [formatter.code, formatter.args, ticks],
+    )
+    assert shown == [fmt_money(v, lang, unit) for v in ticks]
+
+
+def test_amount_axes_use_the_money_formatter() -> None:
+    bars = driver_bars(pd.DataFrame({"label": ["a", "b"], "contribution": [-2e6, 1e6]}), lang="zh")
+    formatter = _render(bars).below[0].formatter
+    assert formatter.args == {"zh": True, "prefix": "¥", "suffix": "元"}
