@@ -16,6 +16,7 @@ from sqlalchemy import Engine, and_, func, select
 
 from data_access import schema as s
 from data_access.history import read_frame
+from data_access.preferences import preference
 from data_access.scope import Scope
 from data_access.vocabulary import AMOUNT_UNIT_KEY, DEFAULT_AMOUNT_UNIT
 
@@ -118,11 +119,7 @@ def _forecast_by_cell(
 
 def amount_unit(engine: Engine) -> str:
     """What deal amounts count: a currency code (the sample's CNY, an import's USD) or "count"."""
-    with engine.connect() as conn:
-        value = conn.execute(
-            select(s.preferences.c.value).where(s.preferences.c.key == AMOUNT_UNIT_KEY)
-        ).scalar_one_or_none()
-    return value or DEFAULT_AMOUNT_UNIT
+    return preference(engine, AMOUNT_UNIT_KEY, DEFAULT_AMOUNT_UNIT)
 
 
 def has_targets(engine: Engine) -> bool:

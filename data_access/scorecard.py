@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, func, select
 
 from data_access import schema as s
+from data_access.preferences import preference, set_preference
 
 FORECAST_METHOD_KEY = "forecast_method"
 DEFAULT_METHOD = "model"
@@ -32,14 +33,8 @@ def latest_backtest(engine: Engine) -> tuple[datetime, dict] | None:
 
 def forecast_method(engine: Engine) -> str:
     """The method picked as "the forecast" (the model until someone picks another)."""
-    with engine.connect() as conn:
-        value = conn.execute(
-            select(s.preferences.c.value).where(s.preferences.c.key == FORECAST_METHOD_KEY)
-        ).scalar_one_or_none()
-    return value or DEFAULT_METHOD
+    return preference(engine, FORECAST_METHOD_KEY, DEFAULT_METHOD)
 
 
 def set_forecast_method(engine: Engine, method: str) -> None:
-    with engine.begin() as conn:
-        conn.execute(delete(s.preferences).where(s.preferences.c.key == FORECAST_METHOD_KEY))
-        conn.execute(s.preferences.insert().values(key=FORECAST_METHOD_KEY, value=method))
+    set_preference(engine, FORECAST_METHOD_KEY, method)
