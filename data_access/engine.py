@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -68,7 +69,7 @@ def check_reachable(engine: Engine) -> None:
         where = engine.url.render_as_string()
         if "Could not set lock on file" in reason:
             # An embedded DuckDB file has one owner at a time, typically a running `cockpit serve`.
-            pid = reason.split("PID ")[-1].rstrip(")") if "PID " in reason else "?"
+            pid = match.group(1) if (match := re.search(r"PID (\d+)", reason)) else "?"
             raise DatabaseProblem(
                 f"database {where} is in use by another process (PID {pid}, e.g. `cockpit serve`): "
                 "stop it first, or use PostgreSQL for several processes at once"

@@ -296,7 +296,8 @@ class ForecastPage(CockpitPage):
         self._drivers_box.visible = True
         self._drivers_text.object = "\n".join(
             f"{i}. {r.label}: {fmt_money(r.contribution, lang, self._unit)}"
-            for i, r in enumerate(shown.itertuples(), start=1)
+            # The same order as the bars: largest first (the "won so far, pipeline…" remainder included).
+            for i, r in enumerate(shown.iloc[shown.contribution.abs().argsort()[::-1]].itertuples(), start=1)
         )
 
     def _render_changes(self) -> None:

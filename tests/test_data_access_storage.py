@@ -279,4 +279,4 @@ def test_check_reachable_names_the_process_holding_an_embedded_database(tmp_path
         holder.stdout.close()
     message = str(raised.value)
     assert "\n" not in message
-    assert f"in use by another process (PID {holder.pid}" in message and "stop it first" in message
+    assert f"in use by another process (PID {holder.pid}, e.g. `cockpit serve`): stop it first" in message

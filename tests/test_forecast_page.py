@@ -35,6 +35,11 @@ def test_forecast_page_region_tap_drills_into_the_regions_teams(forecast: Foreca
     assert "Suzhou Tier-3 Hospitals" in names
     assert forecast._drivers_text.object.strip()
     assert forecast._drivers_text.object.startswith("1. ")
+    # The numbered list reads in the chart's order, largest first (bars are drawn smallest first).
+    listed = [
+        line.split(". ", 1)[1].rsplit(": ", 1)[0] for line in forecast._drivers_text.object.splitlines()
+    ]
+    assert listed == list(reversed(forecast._drivers_chart.object.dimension_values("label")))
     assert "Suzhou" in forecast._summary.object
     assert forecast._summary.object.startswith("### Suzhou, 2026Q2")
 
